@@ -1,0 +1,179 @@
+"""The only writers of structures, users, memberships and API tokens."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from appui.audit.enums import AuditAction, AuditPurpose
+from appui.audit.services import audit_record
+
+from . import policy
+from .enums import Role
+from .models import ApiToken, Membership, Structure, User
+
+
+@transaction.atomic
+def structure_create(
+    *, name: str, type: str, commune_code: str, siret: str = "", by: User | None = None
+) -> Structure:
+    """Create a structure (from the CLI or by a superuser)."""
+    structure = Structure(name=name.strip(), type=type, commune_code=commune_code.strip(), siret=siret.strip())
+    structure.full_clean()
+    structure.save()
+    audit_record(
+        actor=by,
+        structure=structure,
+        action=AuditAction.STRUCTURE_CREATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=structure,
+    )
+    return structure
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, first_name: str, last_name: str, password: str | None = None, by: User | None = None
+) -> User:
+    """Create a staff account; without a password it cannot log in until the invitation is used."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "Un compte existe déjà avec cette adresse e-mail."})
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit_record(
+        actor=by, structure=None, action=AuditAction.USER_CREATE, purpose=AuditPurpose.ADMINISTRATION, obj=user
+    )
+    return user
+
+
+@transaction.atomic
+def membership_create(
+    *, user: User, structure: Structure, role: str, bound_by_secrecy: bool, by: User | None = None
+) -> Membership:
+    """Add a user to a structure with a role (CLI and invitations)."""
+    if role not in Role.values:
+        raise ValidationError({"role": "Rôle inconnu."})
+    membership, created = Membership.objects.get_or_create(
+        user=user,
+        structure=structure,
+        defaults={"role": role, "bound_by_secrecy": bound_by_secrecy},
+    )
+    if not created:
+        raise ValidationError({"email": "Cette personne est déjà membre de la structure."})
+    audit_record(
+        actor=by,
+        structure=structure,
+        action=AuditAction.MEMBER_INVITE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=membership,
+        detail={"role": role},
+    )
+    return membership
+
+
+def invitation_path(user: User) -> tuple[str, str]:
+    """Return the (uidb64, token) pair of the link that lets an invited user choose a password."""
+    return urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+
+
+@transaction.atomic
+def member_invite(
+    *,
+    by: Membership,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    bound_by_secrecy: bool,
+) -> Membership:
+    """Invite someone into the manager's structure; an existing account simply gains a membership."""
+    if not policy.can_manage_members(by):
+        raise PermissionDenied("Seul·e le ou la responsable de structure peut inviter des membres.")
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        user = user_create(email=email, first_name=first_name, last_name=last_name, by=by.user)
+    return membership_create(
+        user=user, structure=by.structure, role=role, bound_by_secrecy=bound_by_secrecy, by=by.user
+    )
+
+
+@transaction.atomic
+def member_deactivate(*, by: Membership, membership: Membership) -> Membership:
+    """Deactivate a member: from the next request on, their sessions and API tokens give no access."""
+    if not policy.can_manage_members(by) or membership.structure_id != by.structure_id:
+        raise PermissionDenied("Vous ne pouvez pas désactiver ce membre.")
+    if membership.pk == by.pk:
+        raise ValidationError("Vous ne pouvez pas désactiver votre propre accès.")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(
+        actor=by.user,
+        structure=by.structure,
+        action=AuditAction.MEMBER_DEACTIVATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=membership,
+    )
+    return membership
+
+
+@transaction.atomic
+def member_reactivate(*, by: Membership, membership: Membership) -> Membership:
+    """Give back access to a deactivated member."""
+    if not policy.can_manage_members(by) or membership.structure_id != by.structure_id:
+        raise PermissionDenied("Vous ne pouvez pas réactiver ce membre.")
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(
+        actor=by.user,
+        structure=by.structure,
+        action=AuditAction.MEMBER_REACTIVATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=membership,
+    )
+    return membership
+
+
+@transaction.atomic
+def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it with the raw secret, shown once and never stored."""
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        membership=membership, name=name.strip() or "Jeton", digest=ApiToken.digest_of(raw), prefix=raw[6:14]
+    )
+    audit_record(
+        actor=membership.user,
+        structure=membership.structure,
+        action=AuditAction.API_TOKEN_CREATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=token,
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, membership: Membership, token: ApiToken) -> None:
+    """Revoke one of the member's own tokens."""
+    if token.membership_id != membership.pk:
+        raise PermissionDenied("Ce jeton ne vous appartient pas.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=membership.user,
+        structure=membership.structure,
+        action=AuditAction.API_TOKEN_REVOKE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=token,
+    )

@@ -1,0 +1,84 @@
+"""API shapes. Output serializers read the role-filtered views (PersonView, AccompanimentView):
+a hidden field is null, exactly as on the web pages."""
+
+from rest_framework import serializers
+
+from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
+from appui.core.communes import validate_commune_code
+from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    file_number = serializers.CharField(read_only=True)
+    is_anonymous = serializers.BooleanField(read_only=True)
+    last_name = serializers.CharField(max_length=150)
+    first_name = serializers.CharField(max_length=150)
+    birth_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True)
+    commune_code = serializers.CharField(
+        max_length=5, required=False, allow_blank=True, validators=[validate_commune_code]
+    )
+    languages = serializers.ListField(child=serializers.ChoiceField(Language.choices), required=False)
+    informed_at = serializers.DateField(
+        help_text="Date à laquelle la personne a été informée du traitement de ses données (obligatoire)."
+    )
+    family_situation = serializers.ChoiceField(
+        FamilySituation.choices, required=False, allow_null=True, help_text="null si votre rôle ne la voit pas."
+    )
+    housing_status = serializers.ChoiceField(HousingStatus.choices, required=False, allow_null=True)
+    employment_status = serializers.ChoiceField(EmploymentStatus.choices, required=False, allow_null=True)
+    obstacles = serializers.ListField(child=serializers.ChoiceField(Obstacle.choices), required=False, allow_null=True)
+    situation_details = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    SITUATION = ("family_situation", "housing_status", "employment_status", "obstacles", "situation_details")
+
+
+class PersonCreateSerializer(PersonSerializer):
+    allow_duplicate = serializers.BooleanField(
+        required=False, default=False, write_only=True, help_text="Créer malgré un doublon probable."
+    )
+
+
+class PersonSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    file_number = serializers.CharField()
+    last_name = serializers.CharField()
+    first_name = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    birth_year = serializers.IntegerField(allow_null=True)
+
+
+class AccompanimentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    person_id = serializers.IntegerField(read_only=True)
+    author_id = serializers.IntegerField(read_only=True)
+    date = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
+    place = serializers.ChoiceField(Place.choices)
+    kind = serializers.ChoiceField(Kind.choices, default=Kind.INDIVIDUAL)
+    participants = serializers.IntegerField(min_value=1, max_value=500, default=1)
+    themes = serializers.ListField(child=serializers.ChoiceField(Theme.choices), min_length=1)
+    online_services = serializers.ListField(child=serializers.ChoiceField(OnlineService.choices), required=False)
+    mode = serializers.ChoiceField(Mode.choices)
+    autonomy = serializers.ChoiceField(Autonomy.choices, required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    next_step = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    follow_up_date = serializers.DateField(required=False, allow_null=True)
+    follow_up_done = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    private_note = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Visible par son auteur seulement."
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

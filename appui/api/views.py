@@ -1,0 +1,157 @@
+"""REST API v1. Same access helpers and services as the web pages, so the same answer to "who may do what"."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from appui.accompaniments import services as accompaniment_services
+from appui.accompaniments.access import (
+    access_accompaniment,
+    accompaniments_visible_by,
+    present_accompaniment,
+)
+from appui.people import services as people_services
+from appui.people.access import access_person, persons_visible_by, present_person
+from appui.people.selectors import person_search
+
+from .serializers import (
+    AccompanimentSerializer,
+    PersonCreateSerializer,
+    PersonSerializer,
+    PersonSummarySerializer,
+)
+
+
+def _service_errors(exc: ValidationError) -> ApiValidationError:
+    if hasattr(exc, "error_dict"):
+        return ApiValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    return ApiValidationError({"non_field_errors": exc.messages})
+
+
+def _person_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Drop nulls the client echoed back from a role-filtered read, and the write-only flag."""
+    return {k: v for k, v in data.items() if k != "allow_duplicate" and not (k in PersonSerializer.SITUATION and v is None)}
+
+
+def _accompaniment_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("" if v is None and k in {"outcome", "next_step", "notes", "private_note"} else v) for k, v in data.items()}
+
+
+class PersonListView(APIView):
+    @extend_schema(
+        summary="Rechercher des personnes",
+        parameters=[OpenApiParameter("q", str, description="Nom, année de naissance ou numéro de dossier")],
+        responses=PersonSummarySerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
+        query = request.query_params.get("q", "").strip()[:100]
+        if query:
+            persons = person_search(persons, query)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(persons, request, view=self)
+        return paginator.get_paginated_response(PersonSummarySerializer(page, many=True).data)
+
+    @extend_schema(summary="Créer une fiche", request=PersonCreateSerializer, responses={201: PersonSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = PersonCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            person = people_services.person_create(
+                membership=request.membership,  # type: ignore[attr-defined]
+                fields=_person_fields(serializer.validated_data),
+                allow_duplicate=serializer.validated_data.get("allow_duplicate", False),
+            )
+        except people_services.DuplicatePersonError as exc:
+            return Response(
+                {"detail": str(exc), "duplicates": PersonSummarySerializer(exc.duplicates, many=True).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except ValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(
+            PersonSerializer(present_person(request.membership, person)).data,  # type: ignore[attr-defined]
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class PersonDetailView(APIView):
+    @extend_schema(summary="Lire une fiche (consultation journalisée)", responses=PersonSerializer)
+    def get(self, request: Request, person_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        person = access_person(membership=membership, pk=person_pk)
+        return Response(PersonSerializer(present_person(membership, person)).data)
+
+    @extend_schema(summary="Modifier une fiche", request=PersonSerializer, responses=PersonSerializer)
+    def patch(self, request: Request, person_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        person = access_person(membership=membership, pk=person_pk)
+        serializer = PersonSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            person = people_services.person_update(
+                membership=membership, person=person, fields=_person_fields(serializer.validated_data)
+            )
+        except ValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(PersonSerializer(present_person(membership, person)).data)
+
+
+class PersonAccompanimentsView(APIView):
+    @extend_schema(summary="Parcours d'une personne", responses=AccompanimentSerializer(many=True))
+    def get(self, request: Request, person_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        person = access_person(membership=membership, pk=person_pk)
+        queryset = accompaniments_visible_by(membership).for_person(person.pk).order_by("-date", "-id")
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        views = [present_accompaniment(membership, a) for a in page or []]
+        return paginator.get_paginated_response(AccompanimentSerializer(views, many=True).data)
+
+    @extend_schema(summary="Enregistrer un accompagnement", request=AccompanimentSerializer, responses={201: AccompanimentSerializer})
+    def post(self, request: Request, person_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        person = access_person(membership=membership, pk=person_pk, record_read=False)
+        serializer = AccompanimentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            accompaniment = accompaniment_services.accompaniment_create(
+                membership=membership, person=person, fields=_accompaniment_fields(serializer.validated_data)
+            )
+        except ValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(
+            AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AccompanimentDetailView(APIView):
+    @extend_schema(summary="Lire un accompagnement", responses=AccompanimentSerializer)
+    def get(self, request: Request, accompaniment_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk)
+        return Response(AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data)
+
+    @extend_schema(summary="Corriger un accompagnement (son auteur)", request=AccompanimentSerializer, responses=AccompanimentSerializer)
+    def patch(self, request: Request, accompaniment_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)
+        serializer = AccompanimentSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            accompaniment = accompaniment_services.accompaniment_update(
+                membership=membership,
+                accompaniment=accompaniment,
+                fields=_accompaniment_fields(serializer.validated_data),
+            )
+        except ValidationError as exc:
+            raise _service_errors(exc) from exc
+        return Response(AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data)

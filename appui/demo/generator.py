@@ -1,0 +1,242 @@
+"""A realistic, fictional demo dataset: 2 structures, one user per role, ~300 persons, ~2,000 accompaniments.
+
+Everything is written through the domain services, as a user would, so the demo also exercises their
+validation and audit. Names are drawn from common French first and last names; any resemblance is chance.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
+from appui.accompaniments.services import accompaniment_create
+from appui.accounts.enums import Role, StructureType
+from appui.accounts.models import Membership, Structure
+from appui.core.text import normalize
+from appui.accounts.services import membership_create, structure_create, user_create
+from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle, Relationship
+from appui.people.models import Person
+from appui.people.services import household_member_add, person_anonymous_create, person_create
+
+DEMO_PASSWORD = "appui-demo-2026"
+
+FIRST_NAMES_F = [
+    "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Fatima", "Aïcha", "Léa", "Chloé", "Inès",
+    "Monique", "Françoise", "Sandrine", "Valérie", "Amina", "Khadija", "Océane", "Manon", "Élodie", "Yasmine",
+    "Josiane", "Mireille", "Nadia", "Samia", "Awa", "Mariam", "Camille", "Sarah", "Jeanne", "Hélène",
+]
+FIRST_NAMES_M = [
+    "Jean", "Michel", "Philippe", "Alain", "Patrick", "Mohamed", "Ahmed", "Karim", "Lucas", "Hugo",
+    "Bernard", "Gérard", "Christophe", "Stéphane", "Mamadou", "Moussa", "Youssef", "Théo", "Nicolas", "Julien",
+    "Daniel", "René", "Omar", "Rachid", "Ibrahim", "Sébastien", "Kévin", "Thomas", "Louis", "François",
+]
+LAST_NAMES = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+    "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+    "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez",
+    "Benali", "Diallo", "Traoré", "Nguyen", "Haddad", "Belkacem", "Da Silva", "Pereira", "Kouassi", "Yilmaz",
+    "Boucher", "Chevalier", "Gauthier", "Perrin", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry",
+]
+STREETS = [
+    "rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Pasteur", "rue des Écoles",
+    "place de la Mairie", "rue du 8 Mai 1945", "allée des Tilleuls", "chemin des Vignes", "rue Émile Zola",
+]
+OUTCOMES = [
+    "Démarche finalisée, accusé de réception remis à la personne.",
+    "Compte créé ; identifiants notés par la personne dans son carnet.",
+    "Dossier incomplet : il manque l'avis d'imposition.",
+    "Rendez-vous pris avec la CAF.",
+    "La personne sait maintenant se connecter seule.",
+    "Service en ligne indisponible, à refaire.",
+]
+NEXT_STEPS = [
+    "Revenir avec le justificatif de domicile.",
+    "Vérifier la réponse de la CAF dans 15 jours.",
+    "Proposer l'atelier « e-mail » du mardi.",
+    "Faire l'actualisation ensemble le mois prochain.",
+    "",
+]
+NOTES = [
+    "Personne inquiète pour son loyer, à orienter vers l'assistante sociale de secteur.",
+    "Utilise le téléphone de sa fille, pas d'équipement personnel.",
+    "A besoin d'aide pour lire les courriers administratifs.",
+    "Très à l'aise avec le smartphone, moins avec l'ordinateur.",
+    "",
+    "",
+]
+
+
+@dataclass(frozen=True)
+class DemoStructure:
+    name: str
+    type: str
+    commune_code: str
+    siret: str
+    domain: str
+    communes: tuple[str, ...]
+    postal_codes: tuple[str, ...]
+
+
+STRUCTURES = (
+    DemoStructure(
+        name="CCAS de Villeurbanne (démo)",
+        type=StructureType.CCAS,
+        commune_code="69266",
+        siret="26690001900012",
+        domain="ccas-demo.fr",
+        communes=("69266", "69123", "69259", "69290"),
+        postal_codes=("69100", "69003", "69200", "69140"),
+    ),
+    DemoStructure(
+        name="Association Clic Solidaire (démo)",
+        type=StructureType.ASSOCIATION,
+        commune_code="59350",
+        siret="80012345600017",
+        domain="clic-solidaire-demo.fr",
+        communes=("59350", "59512", "59599", "59009"),
+        postal_codes=("59000", "59100", "59200", "59650"),
+    ),
+)
+ROLE_EMAIL = {
+    Role.ACCUEIL: "accueil",
+    Role.MEDIATEUR: "mediateur",
+    Role.TRAVAILLEUR_SOCIAL: "social",
+    Role.RESPONSABLE: "responsable",
+    Role.DPO: "dpo",
+}
+ROLE_NAMES = {
+    Role.ACCUEIL: ("Julie", "Accueil"),
+    Role.MEDIATEUR: ("Malik", "Médiateur"),
+    Role.TRAVAILLEUR_SOCIAL: ("Claire", "Sociale"),
+    Role.RESPONSABLE: ("Anne", "Responsable"),
+    Role.DPO: ("Paul", "Protection"),
+}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """Return (structure, role label, e-mail) for every demo account."""
+    return [
+        (s.name, Role(role).label, f"{prefix}@{s.domain}") for s in STRUCTURES for role, prefix in ROLE_EMAIL.items()
+    ]
+
+
+def _weighted_themes(rng: random.Random) -> list[str]:
+    procedure = [t for t in Theme.values if t in {"papiers", "famille", "social_sante", "travail", "logement", "argent", "etrangers", "transports", "justice", "loisirs"}]
+    digital = [t for t in Theme.values if t not in procedure]
+    if rng.random() < 0.65:
+        return rng.sample(procedure, k=rng.choice([1, 1, 2]))
+    return rng.sample(digital, k=rng.choice([1, 2]))
+
+
+def _person_fields(rng: random.Random, demo: DemoStructure, today: datetime.date) -> dict[str, object]:
+    female = rng.random() < 0.58
+    first = rng.choice(FIRST_NAMES_F if female else FIRST_NAMES_M)
+    age = rng.choice([rng.randint(18, 30), rng.randint(30, 60), rng.randint(60, 92)])
+    birth = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
+    index = rng.randrange(len(demo.communes))
+    obstacles = rng.sample(Obstacle.values, k=rng.choice([0, 0, 1, 1, 2, 3]))
+    fields: dict[str, object] = {
+        "last_name": rng.choice(LAST_NAMES),
+        "first_name": first,
+        "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        "email": "" if Obstacle.NO_EMAIL in obstacles else f"{normalize(first).replace(' ', '')}.{rng.randint(1, 999)}@exemple.fr",
+        "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        "postal_code": demo.postal_codes[index],
+        "commune_code": demo.communes[index],
+        "languages": ["fr"] + ([rng.choice(Language.values[1:6])] if Obstacle.OTHER_LANGUAGE in obstacles else []),
+        "informed_at": today - datetime.timedelta(days=rng.randint(0, 364)),
+        "family_situation": rng.choice(FamilySituation.values[1:]),
+        "housing_status": rng.choice(HousingStatus.values[1:]),
+        "employment_status": rng.choice(EmploymentStatus.values[1:]),
+        "obstacles": obstacles,
+    }
+    if rng.random() < 0.1:
+        fields["birth_year"] = birth.year  # the person preferred to give only the year
+    else:
+        fields["birth_date"] = birth
+    return fields
+
+
+@transaction.atomic
+def load_demo(*, persons_per_structure: int = 150, accompaniments_per_structure: int = 1000, seed: int = 2026) -> dict[str, int]:
+    """Create the demo dataset; return counts. Refuse to run on a database that already has structures."""
+    if Structure.objects.exists():
+        raise RuntimeError("La base contient déjà des structures : la démo ne se charge que dans une base vide.")
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    counts = {"structures": 0, "users": 0, "persons": 0, "accompaniments": 0}
+    for demo in STRUCTURES:
+        structure = structure_create(name=demo.name, type=demo.type, commune_code=demo.commune_code, siret=demo.siret)
+        counts["structures"] += 1
+        members: dict[str, Membership] = {}
+        for role, prefix in ROLE_EMAIL.items():
+            first, last = ROLE_NAMES[role]
+            user = user_create(email=f"{prefix}@{demo.domain}", first_name=first, last_name=last, password=DEMO_PASSWORD)
+            counts["users"] += 1
+            members[role] = membership_create(
+                user=user,
+                structure=structure,
+                role=role,
+                bound_by_secrecy=role in {Role.TRAVAILLEUR_SOCIAL, Role.RESPONSABLE}
+                or demo.type == StructureType.CCAS,
+            )
+        writers = [members[Role.MEDIATEUR], members[Role.TRAVAILLEUR_SOCIAL], members[Role.RESPONSABLE]]
+        persons: list[Person] = []
+        for _ in range(persons_per_structure):
+            fields = _person_fields(rng, demo, today)
+            person = person_create(membership=rng.choice(writers), fields=fields, allow_duplicate=True)
+            persons.append(person)
+            if rng.random() < 0.45:
+                for _ in range(rng.randint(1, 4)):
+                    relationship = rng.choice([Relationship.CHILD, Relationship.CHILD, Relationship.SPOUSE, Relationship.PARENT])
+                    years = rng.randint(0, 17) if relationship == Relationship.CHILD else rng.randint(20, 80)
+                    household_member_add(
+                        membership=members[Role.TRAVAILLEUR_SOCIAL],
+                        person=person,
+                        relationship=relationship,
+                        first_name=rng.choice(FIRST_NAMES_F + FIRST_NAMES_M),
+                        birth_date=today - datetime.timedelta(days=years * 365 + rng.randint(0, 364)),
+                        is_dependent=relationship == Relationship.CHILD,
+                    )
+        for _ in range(max(1, persons_per_structure // 15)):
+            persons.append(
+                person_anonymous_create(
+                    membership=members[Role.ACCUEIL],
+                    age_band=rng.choice(["25-39", "40-59", "60-69", "70+"]),
+                    commune_code=rng.choice(demo.communes),
+                    obstacles=rng.sample(Obstacle.values, k=1),
+                )
+            )
+        counts["persons"] += len(persons)
+        for index in range(accompaniments_per_structure):
+            person = rng.choice(persons)
+            author = rng.choice(writers + [members[Role.ACCUEIL]])
+            day = today - datetime.timedelta(days=0 if index < 6 else rng.randint(0, 364))
+            collective = rng.random() < 0.08
+            mode = rng.choices(Mode.values, weights=[50, 25, 15, 10])[0]
+            follow_up = day + datetime.timedelta(days=rng.randint(3, 30)) if rng.random() < 0.2 else None
+            fields: dict[str, object] = {
+                "date": day,
+                "duration_minutes": rng.choice([10, 15, 20, 30, 30, 45, 60, 90, 120]),
+                "place": rng.choices(Place.values, weights=[70, 12, 3, 8, 7])[0],
+                "kind": Kind.COLLECTIVE if collective else Kind.INDIVIDUAL,
+                "participants": rng.randint(3, 12) if collective else 1,
+                "themes": _weighted_themes(rng),
+                "online_services": rng.sample(OnlineService.values, k=rng.choice([0, 1, 1, 2])),
+                "mode": mode,
+                "autonomy": rng.choice(Autonomy.values),
+                "follow_up_date": follow_up,
+            }
+            if author.role != Role.ACCUEIL:
+                fields.update(
+                    outcome=rng.choice(OUTCOMES),
+                    next_step=rng.choice(NEXT_STEPS),
+                    notes=rng.choice(NOTES),
+                    private_note="Penser à rappeler la personne." if rng.random() < 0.05 else "",
+                )
+            accompaniment_create(membership=author, person=person, fields=fields)
+            counts["accompaniments"] += 1
+    return counts

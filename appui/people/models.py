@@ -1,0 +1,154 @@
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from appui.core.communes import get_commune, validate_commune_code
+
+from .enums import AgeBand, EmploymentStatus, FamilySituation, HousingStatus, Language, Relationship
+
+if TYPE_CHECKING:
+    from appui.accounts.models import Membership
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_by(self, membership: "Membership") -> "PersonQuerySet":
+        """Return the persons the member may reach: those of the member's structure, nothing else."""
+        return self.filter(structure_id=membership.structure_id)
+
+    def named(self) -> "PersonQuerySet":
+        return self.filter(is_anonymous=False)
+
+
+class Person(models.Model):
+    """A person accompanied by a structure ("personne accompagnée")."""
+
+    structure = models.ForeignKey(
+        "accounts.Structure", on_delete=models.PROTECT, related_name="persons", verbose_name="structure"
+    )
+    file_number = models.CharField("numéro de dossier", max_length=20, editable=False)
+    is_anonymous = models.BooleanField("fiche anonyme", default=False)
+
+    # Identity
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    birth_name = models.CharField("nom de naissance", max_length=150, blank=True)
+    birth_date = models.DateField("date de naissance", null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        "année de naissance",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    age_band = models.CharField("tranche d'âge", max_length=10, choices=AgeBand.choices, blank=True)
+
+    # Contact
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse e-mail", blank=True)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    commune_code = models.CharField(
+        "code commune INSEE", max_length=5, blank=True, validators=[validate_commune_code]
+    )
+    languages = models.JSONField("langues parlées", default=list, blank=True)
+
+    # Situation (not shown to the accueil role)
+    family_situation = models.CharField(
+        "situation familiale", max_length=20, choices=FamilySituation.choices, blank=True
+    )
+    housing_status = models.CharField("logement", max_length=30, choices=HousingStatus.choices, blank=True)
+    employment_status = models.CharField(
+        "situation professionnelle", max_length=30, choices=EmploymentStatus.choices, blank=True
+    )
+    obstacles = models.JSONField("freins", default=list, blank=True)
+    situation_details = models.TextField("précisions sur la situation", blank=True)
+
+    referents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="referred_persons", verbose_name="référents"
+    )
+    # RGPD art. 13-14: the person is told about the processing before the record exists.
+    informed_at = models.DateField("informée du traitement de ses données le", null=True, blank=True)
+
+    search_text = models.CharField(max_length=500, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    last_activity_at = models.DateTimeField("dernière activité", null=True, blank=True, db_index=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "personne accompagnée"
+        verbose_name_plural = "personnes accompagnées"
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "file_number"], name="person_unique_file_number"),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True) | Q(informed_at__isnull=False),
+                name="person_named_requires_information",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True) | ~Q(last_name=""),
+                name="person_named_requires_last_name",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["structure", "search_text"], name="person_search"),
+            models.Index(fields=["structure", "birth_year"], name="person_birth_year"),
+        ]
+
+    def __str__(self) -> str:
+        if self.is_anonymous:
+            return f"Personne anonyme n° {self.file_number}"
+        return f"{self.first_name} {self.last_name.upper()}".strip()
+
+    @property
+    def commune(self) -> object:
+        return get_commune(self.commune_code)
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [Language(code).label for code in self.languages if code in Language.values]
+
+    def age(self, today: datetime.date | None = None) -> int | None:
+        """Return the age in years, from the birth date, or approximately from the birth year."""
+        today = today or datetime.date.today()
+        if self.birth_date:
+            bd = self.birth_date
+            return today.year - bd.year - ((today.month, today.day) < (bd.month, bd.day))
+        if self.birth_year:
+            return today.year - self.birth_year
+        return None
+
+
+class Household(models.Model):
+    """The household ("foyer") of an accompanied person: the persons living with them."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="household")
+
+    class Meta:
+        verbose_name = "foyer"
+
+    def __str__(self) -> str:
+        return f"Foyer de {self.person}"
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    relationship = models.CharField("lien avec la personne", max_length=20, choices=Relationship.choices)
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    birth_date = models.DateField("date de naissance")
+    is_dependent = models.BooleanField("à charge", default=False)
+
+    class Meta:
+        verbose_name = "membre du foyer"
+        ordering = ["birth_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} ({self.get_relationship_display()})"

@@ -1,0 +1,51 @@
+"""Named reads of persons."""
+
+import datetime
+import re
+
+from django.db.models import Q
+
+from appui.accounts.models import Structure
+from appui.core.text import normalize
+
+from .models import Person, PersonQuerySet
+
+_FILE_NUMBER = re.compile(r"^\d{4}-\d{1,5}$")
+_YEAR = re.compile(r"^(19|20)\d{2}$")
+
+
+def find_duplicates(
+    *,
+    structure: Structure,
+    last_name: str,
+    first_name: str,
+    birth_date: datetime.date | None,
+    birth_year: int | None,
+) -> list[Person]:
+    """Return the persons of the structure with the same names (ignoring accents and case) and birth date."""
+    wanted = normalize(" ".join([last_name, first_name]))
+    candidates = Person.objects.filter(structure=structure, is_anonymous=False)
+    if birth_date:
+        candidates = candidates.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True, birth_year=birth_date.year))
+    elif birth_year:
+        candidates = candidates.filter(birth_year=birth_year)
+    else:
+        return []
+    return [p for p in candidates if normalize(" ".join([p.last_name, p.first_name])) == wanted]
+
+
+def person_search(queryset: PersonQuerySet, query: str) -> PersonQuerySet:
+    """Filter persons by free text: name words, birth year (4 digits) or file number ("2026-00042").
+
+    Matching ignores accents and case; every word must match.
+    """
+    for token in query.split():
+        if _FILE_NUMBER.match(token):
+            year, number = token.split("-")
+            queryset = queryset.filter(file_number=f"{year}-{int(number):05d}")
+        elif _YEAR.match(token):
+            queryset = queryset.filter(birth_year=int(token))
+        else:
+            for word in normalize(token).split():
+                queryset = queryset.filter(search_text__contains=word)
+    return queryset

@@ -1,0 +1,15 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from appui.accounts import policy
+
+
+def appui(request: HttpRequest) -> dict[str, Any]:
+    """Expose the current membership and what it may do, for the header and menus."""
+    membership = getattr(request, "membership", None)
+    return {
+        "membership": membership,
+        "can_manage_members": bool(membership and policy.can_manage_members(membership)),
+        "can_write_person": bool(membership and policy.can_write_person(membership)),
+    }

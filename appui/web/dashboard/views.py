@@ -1,0 +1,26 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from appui.accompaniments.access import present_accompaniment
+from appui.reporting.selectors import accompaniments_on, follow_ups_due, recent_persons
+from appui.web.middleware import membership_required
+
+
+@membership_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """"Ma journée": recent persons, today's accompaniments in the structure, my follow-ups due."""
+    membership = request.membership  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/dashboard/dashboard.html",
+        {
+            "today": today,
+            "recent_persons": recent_persons(membership),
+            "today_accompaniments": [present_accompaniment(membership, a) for a in accompaniments_on(membership, today)],
+            "follow_ups": list(follow_ups_due(membership, today)[:50]),
+            "title": "Ma journée",
+            "nav": "dashboard",
+        },
+    )

@@ -1,0 +1,107 @@
+"""The structure's team: members, invitations, deactivation; and the member's own API tokens."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from appui.accounts import policy, services
+from appui.accounts.access import access_api_token, access_member, api_tokens_of, members_visible_by
+from appui.web.middleware import membership_required
+
+from .forms import InviteForm, TokenForm
+
+
+@membership_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    members = members_visible_by(membership).order_by("-is_active", "user__last_name", "user__first_name")
+    return render(
+        request,
+        "web/members/list.html",
+        {"members": members, "can_manage": policy.can_manage_members(membership), "title": "Équipe", "nav": "members"},
+    )
+
+
+@membership_required
+def member_invite(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_manage_members(membership):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.member_invite(by=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            link = ""
+            if not invited.user.has_usable_password():
+                uid, token = services.invitation_path(invited.user)
+                link = request.build_absolute_uri(reverse("web:invitation_accept", args=[uid, token]))
+                transaction.on_commit(
+                    lambda: invited.user.email_user(
+                        "Votre accès à Appui",
+                        f"Bonjour,\n\n{membership.user} vous invite à rejoindre {membership.structure} sur Appui.\n"
+                        f"Choisissez votre mot de passe ici : {link}\n",
+                    )
+                )
+            return render(
+                request,
+                "web/members/invited.html",
+                {"invited": invited, "link": link, "title": "Invitation envoyée", "nav": "members"},
+            )
+    return render(request, "web/members/invite.html", {"form": form, "title": "Inviter un membre", "nav": "members"})
+
+
+@require_POST
+@membership_required
+def member_deactivate(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    target = access_member(membership=membership, pk=membership_pk)
+    try:
+        services.member_deactivate(by=membership, membership=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"L'accès de {target.user} est désactivé.")
+    return redirect("web:member_list")
+
+
+@require_POST
+@membership_required
+def member_reactivate(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    target = access_member(membership=membership, pk=membership_pk)
+    services.member_reactivate(by=membership, membership=target)
+    messages.success(request, f"L'accès de {target.user} est réactivé.")
+    return redirect("web:member_list")
+
+
+@membership_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    form = TokenForm(request.POST or None)
+    raw = ""
+    if request.method == "POST" and form.is_valid():
+        _, raw = services.api_token_create(membership=membership, name=form.cleaned_data["name"])
+        form = TokenForm()
+    tokens = api_tokens_of(membership)
+    return render(
+        request,
+        "web/members/tokens.html",
+        {"form": form, "tokens": tokens, "raw": raw, "title": "Accès API", "nav": "tokens"},
+    )
+
+
+@require_POST
+@membership_required
+def token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    token = access_api_token(membership=membership, pk=token_pk)
+    services.api_token_revoke(membership=membership, token=token)
+    messages.success(request, "Le jeton est révoqué.")
+    return redirect("web:token_list")

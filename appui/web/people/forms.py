@@ -1,0 +1,117 @@
+from django import forms
+from django.utils import timezone
+
+from appui.core.communes import validate_commune_code
+from appui.people.enums import (
+    AgeBand,
+    EmploymentStatus,
+    FamilySituation,
+    HousingStatus,
+    Language,
+    Obstacle,
+    Relationship,
+)
+from appui.web.forms import AppuiForm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(AppuiForm):
+    """Identity, contact and (for roles allowed to see it) situation of a person."""
+
+    last_name = forms.CharField(label="Nom", max_length=150)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    birth_name = forms.CharField(label="Nom de naissance", max_length=150, required=False)
+    birth_date = forms.DateField(
+        label="Date de naissance",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Si la personne préfère, indiquez seulement l'année ci-dessous.",
+    )
+    birth_year = forms.IntegerField(label="Année de naissance", required=False, min_value=1900, max_value=2100)
+    phone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    email = forms.EmailField(label="Adresse e-mail", required=False)
+    address = forms.CharField(label="Adresse", max_length=255, required=False)
+    postal_code = forms.RegexField(
+        label="Code postal",
+        regex=r"^\d{5}$",
+        required=False,
+        error_messages={"invalid": "Le code postal compte 5 chiffres."},
+    )
+    commune_code = forms.CharField(
+        label="Code commune INSEE",
+        max_length=5,
+        required=False,
+        validators=[validate_commune_code],
+        help_text="5 caractères, par exemple 75056 pour Paris ou 2A004 pour Ajaccio.",
+    )
+    languages = forms.MultipleChoiceField(
+        label="Langues parlées", choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    informed_at = forms.DateField(
+        label="Date à laquelle la personne a été informée du traitement de ses données",
+        widget=DATE_WIDGET,
+        help_text="Obligatoire : remettez ou lisez la notice d'information avant de créer la fiche.",
+    )
+    family_situation = forms.ChoiceField(label="Situation familiale", choices=FamilySituation.choices, required=False)
+    housing_status = forms.ChoiceField(label="Logement", choices=HousingStatus.choices, required=False)
+    employment_status = forms.ChoiceField(
+        label="Situation professionnelle", choices=EmploymentStatus.choices, required=False
+    )
+    obstacles = forms.MultipleChoiceField(
+        label="Freins observés",
+        choices=Obstacle.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Des repères pour adapter l'aide, jamais un diagnostic.",
+    )
+    situation_details = forms.CharField(
+        label="Précisions sur la situation", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    allow_duplicate = forms.BooleanField(
+        label="Je confirme qu'il s'agit d'une autre personne", required=False, widget=forms.HiddenInput
+    )
+
+    SITUATION = ("family_situation", "housing_status", "employment_status", "obstacles", "situation_details")
+
+    def __init__(self, *args: object, show_situation: bool = True, creating: bool = True, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not show_situation:
+            for name in self.SITUATION:
+                del self.fields[name]
+        if not creating:
+            del self.fields["allow_duplicate"]
+        if creating and not self.is_bound:
+            self.initial.setdefault("informed_at", timezone.localdate())
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if not data.get("birth_date") and not data.get("birth_year") and "birth_date" not in self.errors:
+            self.add_error("birth_date", "Indiquez la date de naissance, ou au moins l'année de naissance.")
+        return data
+
+    def service_fields(self) -> dict[str, object]:
+        """Return the cleaned values the person services take."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "allow_duplicate"}
+
+
+class AnonymousPersonForm(AppuiForm):
+    age_band = forms.ChoiceField(label="Tranche d'âge", choices=AgeBand.choices)
+    commune_code = forms.CharField(
+        label="Code commune INSEE", max_length=5, required=False, validators=[validate_commune_code]
+    )
+    obstacles = forms.MultipleChoiceField(
+        label="Freins observés", choices=Obstacle.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class HouseholdMemberForm(AppuiForm):
+    relationship = forms.ChoiceField(label="Lien avec la personne", choices=Relationship.choices)
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    birth_date = forms.DateField(label="Date de naissance", widget=DATE_WIDGET)
+    is_dependent = forms.BooleanField(label="À charge", required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100)

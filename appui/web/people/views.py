@@ -1,0 +1,196 @@
+"""Person pages: search, record, create, edit, household, consultation history."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from appui.accompaniments.access import accompaniments_visible_by, present_accompaniment
+from appui.accounts import policy
+from appui.people import services
+from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
+from appui.people.selectors import person_search
+from appui.reporting.selectors import person_audit_trail
+from appui.web.middleware import membership_required
+
+from .forms import AnonymousPersonForm, HouseholdMemberForm, PersonForm, SearchForm
+
+PAGE_SIZE = 20
+
+
+@membership_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Search persons by name, birth year or file number; htmx asks for the results fragment only."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
+    if query:
+        persons = person_search(persons, query)
+    persons = persons.only("id", "last_name", "first_name", "birth_date", "birth_year", "file_number", "commune_code")
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": query, "page": page, "title": "Personnes", "nav": "people"}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "web/people/_results.html", context)
+    return render(request, "web/people/list.html", context)
+
+
+@membership_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_write_person(membership):
+        raise PermissionDenied
+    show_situation = policy.can_view_situation(membership)
+    form = PersonForm(request.POST or None, show_situation=show_situation)
+    duplicates: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                membership=membership,
+                fields=form.service_fields(),
+                allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+            )
+        except services.DuplicatePersonError as exc:
+            duplicates = exc.duplicates
+            form.data = form.data.copy()
+            form.data["allow_duplicate"] = "on"
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"La fiche de {person} a été créée (dossier n° {person.file_number}).")
+            return redirect("web:person_detail", person_pk=person.pk)
+    return render(
+        request,
+        "web/people/form.html",
+        {"form": form, "duplicates": duplicates, "title": "Nouvelle personne", "nav": "person_create"},
+    )
+
+
+@membership_required
+def anonymous_create(request: HttpRequest) -> HttpResponse:
+    """Create a quick anonymous record for a one-off help, then go straight to the accompaniment entry."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_record_accompaniment(membership):
+        raise PermissionDenied
+    form = AnonymousPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_anonymous_create(membership=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "Fiche anonyme créée : enregistrez maintenant l'aide apportée.")
+            return redirect("web:accompaniment_create", person_pk=person.pk)
+    return render(request, "web/people/anonymous_form.html", {"form": form, "title": "Aide ponctuelle", "nav": "anonymous"})
+
+
+@membership_required
+def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = access_person(membership=membership, pk=person_pk)
+    accompaniments = (
+        accompaniments_visible_by(membership).for_person(person.pk).select_related("author").order_by("-date", "-id")
+    )
+    page = Paginator(accompaniments, 30).get_page(request.GET.get("page"))
+    household = getattr(person, "household", None)
+    return render(
+        request,
+        "web/people/detail.html",
+        {
+            "person": present_person(membership, person),
+            "timeline": [present_accompaniment(membership, a) for a in page],
+            "page": page,
+            "household_members": list(household.members.all()) if household else [],
+            "can_edit": policy.can_write_person(membership) and not person.is_anonymous,
+            "can_record": policy.can_record_accompaniment(membership),
+            "can_view_history": policy.can_view_consultation_history(membership),
+            "referents": list(person.referents.all()),
+            "title": str(person),
+            "nav": "people",
+        },
+    )
+
+
+@membership_required
+def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = access_person(membership=membership, pk=person_pk)
+    if not policy.can_write_person(membership) or person.is_anonymous:
+        raise PermissionDenied
+    show_situation = policy.can_view_situation(membership)
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)}
+    form = PersonForm(request.POST or None, initial=initial, show_situation=show_situation, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(membership=membership, person=person, fields=form.service_fields())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "Les modifications ont été enregistrées.")
+            return redirect("web:person_detail", person_pk=person.pk)
+    return render(request, "web/people/form.html", {"form": form, "person": person, "title": f"Modifier {person}", "nav": "people"})
+
+
+@membership_required
+def household_member_add(request: HttpRequest, person_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    person = access_person(membership=membership, pk=person_pk)
+    if not policy.can_view_situation(membership) or person.is_anonymous:
+        raise PermissionDenied
+    form = HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_member_add(membership=membership, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "Le membre du foyer a été ajouté.")
+            if "add_another" in request.POST:
+                return redirect("web:household_member_add", person_pk=person.pk)
+            return redirect("web:person_detail", person_pk=person.pk)
+    return render(
+        request,
+        "web/people/household_member_form.html",
+        {"form": form, "person": person, "title": f"Ajouter un membre au foyer de {person}", "nav": "people"},
+    )
+
+
+@require_POST
+@membership_required
+def household_member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    member = access_household_member(membership=membership, pk=member_pk)
+    person_pk = member.household.person_id
+    services.household_member_remove(membership=membership, member=member)
+    messages.success(request, "Le membre a été retiré du foyer.")
+    return redirect("web:person_detail", person_pk=person_pk)
+
+
+@membership_required
+def person_history(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """Show who consulted or changed the record, when, and why (responsable and DPO)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_view_consultation_history(membership):
+        access_person(membership=membership, pk=person_pk, record_read=False)
+        raise PermissionDenied
+    person = access_person(membership=membership, pk=person_pk)
+    events = person_audit_trail(person)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/people/history.html",
+        {"person": person, "page": page, "title": f"Historique des consultations — {person}", "nav": "people"},
+    )
+
+
+@membership_required
+def information_notice(request: HttpRequest) -> HttpResponse:
+    """Show the printable information notice (RGPD art. 13) of the member's structure."""
+    return render(
+        request,
+        "web/people/notice.html",
+        {"structure": request.membership.structure, "title": "Notice d'information"},  # type: ignore[attr-defined]
+    )

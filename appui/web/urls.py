@@ -1,0 +1,39 @@
+from django.urls import path
+
+from .accompaniments import views as accompaniments
+from .auth import views as auth
+from .dashboard import views as dashboard
+from .members import views as members
+from .people import views as people
+
+app_name = "web"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("connexion/", auth.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
+    path("structure/", auth.choose_structure, name="choose_structure"),
+    path("invitation/<uidb64>/<token>/", auth.InvitationAcceptView.as_view(), name="invitation_accept"),
+    path("personnes/", people.person_list, name="person_list"),
+    path("personnes/nouvelle/", people.person_create, name="person_create"),
+    path("personnes/aide-ponctuelle/", people.anonymous_create, name="anonymous_create"),
+    path("personnes/notice-information/", people.information_notice, name="information_notice"),
+    path("personnes/<int:person_pk>/", people.person_detail, name="person_detail"),
+    path("personnes/<int:person_pk>/modifier/", people.person_edit, name="person_edit"),
+    path("personnes/<int:person_pk>/historique/", people.person_history, name="person_history"),
+    path("personnes/<int:person_pk>/foyer/ajouter/", people.household_member_add, name="household_member_add"),
+    path("foyer/<int:member_pk>/retirer/", people.household_member_remove, name="household_member_remove"),
+    path(
+        "personnes/<int:person_pk>/accompagnements/nouveau/",
+        accompaniments.accompaniment_create,
+        name="accompaniment_create",
+    ),
+    path("accompagnements/<int:accompaniment_pk>/modifier/", accompaniments.accompaniment_edit, name="accompaniment_edit"),
+    path("accompagnements/<int:accompaniment_pk>/suivi-fait/", accompaniments.follow_up_done, name="follow_up_done"),
+    path("equipe/", members.member_list, name="member_list"),
+    path("equipe/inviter/", members.member_invite, name="member_invite"),
+    path("equipe/<int:membership_pk>/desactiver/", members.member_deactivate, name="member_deactivate"),
+    path("equipe/<int:membership_pk>/reactiver/", members.member_reactivate, name="member_reactivate"),
+    path("api-jetons/", members.token_list, name="token_list"),
+    path("api-jetons/<int:token_pk>/revoquer/", members.token_revoke, name="token_revoke"),
+]

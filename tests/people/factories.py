@@ -1,0 +1,46 @@
+import datetime
+
+import factory
+
+from appui.core.text import normalize
+from appui.people.models import Household, HouseholdMember, Person
+from tests.accounts.factories import StructureFactory
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A person as the services would have written it (file number, search text, information date)."""
+
+    class Meta:
+        model = Person
+
+    structure = factory.SubFactory(StructureFactory)
+    file_number = factory.Sequence(lambda n: f"2026-{n + 1:05d}")
+    last_name = factory.Sequence(lambda n: f"Durand{n}")
+    first_name = "Élise"
+    birth_date = datetime.date(1980, 5, 17)
+    birth_year = 1980
+    commune_code = "69266"
+    informed_at = datetime.date(2026, 1, 5)
+    family_situation = "celibataire"
+    housing_status = "locataire_hlm"
+    employment_status = "demandeur_emploi"
+    obstacles = factory.LazyFunction(lambda: ["pas_internet"])
+    situation_details = "Situation détaillée confidentielle"
+    search_text = factory.LazyAttribute(lambda o: normalize(f"{o.last_name} {o.first_name}"))
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HouseholdMember
+
+    household = factory.SubFactory(HouseholdFactory)
+    relationship = "enfant"
+    first_name = "Lina"
+    birth_date = datetime.date(2015, 3, 2)

@@ -1,0 +1,87 @@
+"""Structure isolation, checked on every URL that takes an object id, for every role and method.
+
+The URL list is introspected from the resolver: a new URL with an object id is covered automatically, and a
+new kind of id without a factory below makes ``test_every_object_url_is_covered`` fail.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from appui.accounts.enums import Role
+from appui.accounts.services import api_token_create
+from tests.accompaniments.factories import AccompanimentFactory
+from tests.accounts.factories import MembershipFactory
+from tests.conftest import logged_in_client
+from tests.people.factories import HouseholdMemberFactory, PersonFactory
+
+METHODS = ["get", "post", "put", "patch", "delete"]
+# Keyword arguments that are not object ids (the invitation link carries a signed token instead).
+NOT_OBJECT_IDS = {"uidb64", "token"}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def object_urls():
+    """Return (route, kwargs names) of every URL pattern that takes an object id."""
+    found = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        names = set(pattern.pattern.converters) - NOT_OBJECT_IDS
+        if names and not route.startswith("admin/"):
+            found.append((route, tuple(sorted(names))))
+    return found
+
+
+def _token_pk(structure):
+    token, _ = api_token_create(membership=MembershipFactory(structure=structure), name="jeton")
+    return token.pk
+
+
+# One factory per kind of object id: it creates an object of the given structure and returns its pk.
+OBJECT_FACTORIES = {
+    "person_pk": lambda structure: PersonFactory(structure=structure).pk,
+    "accompaniment_pk": lambda structure: AccompanimentFactory(person=PersonFactory(structure=structure)).pk,
+    "member_pk": lambda structure: HouseholdMemberFactory(household__person__structure=structure).pk,
+    "membership_pk": lambda structure: MembershipFactory(structure=structure).pk,
+    "token_pk": _token_pk,
+}
+
+
+def _url(route, values):
+    path = route
+    for name, value in values.items():
+        for converter in ("int", "str", "slug", "uuid", "path"):
+            path = path.replace(f"<{converter}:{name}>", str(value))
+        path = path.replace(f"<{name}>", str(value))
+    return "/" + path
+
+
+def test_every_object_url_is_covered():
+    urls = object_urls()
+    assert len(urls) >= 10, urls  # web and API object pages exist
+    uncovered = [(route, names) for route, names in urls if not set(names) <= set(OBJECT_FACTORIES)]
+    assert not uncovered, f"URL(s) with an object id but no factory in OBJECT_FACTORIES: {uncovered}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("route", "names"), object_urls(), ids=[r for r, _ in object_urls()])
+def test_other_structure_objects_answer_404(role, route, names, structure, other_structure, member_of):
+    member = member_of(structure, role)
+    client = logged_in_client(member)
+    foreign = _url(route, {name: OBJECT_FACTORIES[name](other_structure) for name in names})
+    missing = _url(route, {name: 2_000_000_000 for name in names})
+    statuses = {}
+    for method in METHODS:
+        response = getattr(client, method)(foreign, content_type="application/json")
+        absent = getattr(client, method)(missing, content_type="application/json")
+        # Never reveal existence: the answer for B's object is the answer for an id that does not exist.
+        assert response.status_code == absent.status_code, (method, foreign, response.status_code, absent.status_code)
+        assert response.status_code in {404, 405}, (method, foreign, response.status_code)
+        statuses[method] = response.status_code
+    assert 404 in statuses.values(), statuses
