@@ -63,8 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "appui.web.middleware.LoginRequiredMiddleware",
-    "appui.web.middleware.MembershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "appui.web.middleware.MembershipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]

@@ -19,7 +19,7 @@ def accompaniments_visible_by(membership: Membership) -> AccompanimentQuerySet:
     return Accompaniment.objects.visible_by(membership)
 
 
-def access_accompaniment(*, membership: Membership, pk: object, record_read: bool = True) -> Accompaniment:
+def access_accompaniment(*, membership: Membership, pk: int | str, record_read: bool = True) -> Accompaniment:
     """Return the accompaniment ``pk`` if the member may see it, and journal the read."""
     try:
         accompaniment = accompaniments_visible_by(membership).select_related("person", "author").get(pk=pk)

@@ -11,7 +11,7 @@ def members_visible_by(membership: Membership) -> MembershipQuerySet:
     return Membership.objects.filter(structure_id=membership.structure_id).select_related("user")
 
 
-def access_member(*, membership: Membership, pk: object) -> Membership:
+def access_member(*, membership: Membership, pk: int | str) -> Membership:
     """Return a membership of the member's own structure, or raise Http404."""
     try:
         return members_visible_by(membership).get(pk=pk)
@@ -19,7 +19,7 @@ def access_member(*, membership: Membership, pk: object) -> Membership:
         raise Http404("Membre introuvable.") from None
 
 
-def access_api_token(*, membership: Membership, pk: object) -> ApiToken:
+def access_api_token(*, membership: Membership, pk: int | str) -> ApiToken:
     """Return one of the member's own API tokens, or raise Http404."""
     try:
         return ApiToken.objects.get(pk=pk, membership=membership)

@@ -17,9 +17,7 @@ from .models import ApiToken, Membership, Structure, User
 
 
 @transaction.atomic
-def structure_create(
-    *, name: str, type: str, commune_code: str, siret: str = "", by: User | None = None
-) -> Structure:
+def structure_create(*, name: str, type: str, commune_code: str, siret: str = "", by: User | None = None) -> Structure:
     """Create a structure (from the CLI or by a superuser)."""
     structure = Structure(name=name.strip(), type=type, commune_code=commune_code.strip(), siret=siret.strip())
     structure.full_clean()

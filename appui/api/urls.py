@@ -14,5 +14,7 @@ urlpatterns = [
         views.PersonAccompanimentsView.as_view(),
         name="person_accompaniments",
     ),
-    path("accompaniments/<int:accompaniment_pk>/", views.AccompanimentDetailView.as_view(), name="accompaniment_detail"),
+    path(
+        "accompaniments/<int:accompaniment_pk>/", views.AccompanimentDetailView.as_view(), name="accompaniment_detail"
+    ),
 ]

@@ -37,11 +37,15 @@ def _service_errors(exc: ValidationError) -> ApiValidationError:
 
 def _person_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Drop nulls the client echoed back from a role-filtered read, and the write-only flag."""
-    return {k: v for k, v in data.items() if k != "allow_duplicate" and not (k in PersonSerializer.SITUATION and v is None)}
+    return {
+        k: v for k, v in data.items() if k != "allow_duplicate" and not (k in PersonSerializer.SITUATION and v is None)
+    }
 
 
 def _accompaniment_fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: ("" if v is None and k in {"outcome", "next_step", "notes", "private_note"} else v) for k, v in data.items()}
+    return {
+        k: ("" if v is None and k in {"outcome", "next_step", "notes", "private_note"} else v) for k, v in data.items()
+    }
 
 
 class PersonListView(APIView):
@@ -115,7 +119,11 @@ class PersonAccompanimentsView(APIView):
         views = [present_accompaniment(membership, a) for a in page or []]
         return paginator.get_paginated_response(AccompanimentSerializer(views, many=True).data)
 
-    @extend_schema(summary="Enregistrer un accompagnement", request=AccompanimentSerializer, responses={201: AccompanimentSerializer})
+    @extend_schema(
+        summary="Enregistrer un accompagnement",
+        request=AccompanimentSerializer,
+        responses={201: AccompanimentSerializer},
+    )
     def post(self, request: Request, person_pk: int) -> Response:
         membership = request.membership  # type: ignore[attr-defined]
         person = access_person(membership=membership, pk=person_pk, record_read=False)
@@ -140,7 +148,11 @@ class AccompanimentDetailView(APIView):
         accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk)
         return Response(AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data)
 
-    @extend_schema(summary="Corriger un accompagnement (son auteur)", request=AccompanimentSerializer, responses=AccompanimentSerializer)
+    @extend_schema(
+        summary="Corriger un accompagnement (son auteur)",
+        request=AccompanimentSerializer,
+        responses=AccompanimentSerializer,
+    )
     def patch(self, request: Request, accompaniment_pk: int) -> Response:
         membership = request.membership  # type: ignore[attr-defined]
         accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)

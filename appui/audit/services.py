@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .enums import AuditAction, AuditPurpose
 from .models import AuditEvent
 
 
@@ -12,8 +11,8 @@ def audit_record(
     *,
     actor: Any,
     structure: Any,
-    action: AuditAction,
-    purpose: AuditPurpose,
+    action: str,
+    purpose: str,
     obj: models.Model | None = None,
     person_id: int | None = None,
     detail: dict[str, Any] | None = None,

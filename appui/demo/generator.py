@@ -15,8 +15,8 @@ from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Plac
 from appui.accompaniments.services import accompaniment_create
 from appui.accounts.enums import Role, StructureType
 from appui.accounts.models import Membership, Structure
-from appui.core.text import normalize
 from appui.accounts.services import membership_create, structure_create, user_create
+from appui.core.text import normalize
 from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle, Relationship
 from appui.people.models import Person
 from appui.people.services import household_member_add, person_anonymous_create, person_create
@@ -24,25 +24,132 @@ from appui.people.services import household_member_add, person_anonymous_create,
 DEMO_PASSWORD = "appui-demo-2026"
 
 FIRST_NAMES_F = [
-    "Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Fatima", "Aïcha", "Léa", "Chloé", "Inès",
-    "Monique", "Françoise", "Sandrine", "Valérie", "Amina", "Khadija", "Océane", "Manon", "Élodie", "Yasmine",
-    "Josiane", "Mireille", "Nadia", "Samia", "Awa", "Mariam", "Camille", "Sarah", "Jeanne", "Hélène",
+    "Marie",
+    "Nathalie",
+    "Isabelle",
+    "Sylvie",
+    "Catherine",
+    "Fatima",
+    "Aïcha",
+    "Léa",
+    "Chloé",
+    "Inès",
+    "Monique",
+    "Françoise",
+    "Sandrine",
+    "Valérie",
+    "Amina",
+    "Khadija",
+    "Océane",
+    "Manon",
+    "Élodie",
+    "Yasmine",
+    "Josiane",
+    "Mireille",
+    "Nadia",
+    "Samia",
+    "Awa",
+    "Mariam",
+    "Camille",
+    "Sarah",
+    "Jeanne",
+    "Hélène",
 ]
 FIRST_NAMES_M = [
-    "Jean", "Michel", "Philippe", "Alain", "Patrick", "Mohamed", "Ahmed", "Karim", "Lucas", "Hugo",
-    "Bernard", "Gérard", "Christophe", "Stéphane", "Mamadou", "Moussa", "Youssef", "Théo", "Nicolas", "Julien",
-    "Daniel", "René", "Omar", "Rachid", "Ibrahim", "Sébastien", "Kévin", "Thomas", "Louis", "François",
+    "Jean",
+    "Michel",
+    "Philippe",
+    "Alain",
+    "Patrick",
+    "Mohamed",
+    "Ahmed",
+    "Karim",
+    "Lucas",
+    "Hugo",
+    "Bernard",
+    "Gérard",
+    "Christophe",
+    "Stéphane",
+    "Mamadou",
+    "Moussa",
+    "Youssef",
+    "Théo",
+    "Nicolas",
+    "Julien",
+    "Daniel",
+    "René",
+    "Omar",
+    "Rachid",
+    "Ibrahim",
+    "Sébastien",
+    "Kévin",
+    "Thomas",
+    "Louis",
+    "François",
 ]
 LAST_NAMES = [
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-    "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-    "Morel", "Girard", "André", "Lefebvre", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez",
-    "Benali", "Diallo", "Traoré", "Nguyen", "Haddad", "Belkacem", "Da Silva", "Pereira", "Kouassi", "Yilmaz",
-    "Boucher", "Chevalier", "Gauthier", "Perrin", "Faure", "Rousseau", "Blanc", "Guérin", "Muller", "Henry",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Lefebvre",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Benali",
+    "Diallo",
+    "Traoré",
+    "Nguyen",
+    "Haddad",
+    "Belkacem",
+    "Da Silva",
+    "Pereira",
+    "Kouassi",
+    "Yilmaz",
+    "Boucher",
+    "Chevalier",
+    "Gauthier",
+    "Perrin",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
 ]
 STREETS = [
-    "rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Pasteur", "rue des Écoles",
-    "place de la Mairie", "rue du 8 Mai 1945", "allée des Tilleuls", "chemin des Vignes", "rue Émile Zola",
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "rue Victor Hugo",
+    "boulevard Pasteur",
+    "rue des Écoles",
+    "place de la Mairie",
+    "rue du 8 Mai 1945",
+    "allée des Tilleuls",
+    "chemin des Vignes",
+    "rue Émile Zola",
 ]
 OUTCOMES = [
     "Démarche finalisée, accusé de réception remis à la personne.",
@@ -124,7 +231,23 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def _weighted_themes(rng: random.Random) -> list[str]:
-    procedure = [t for t in Theme.values if t in {"papiers", "famille", "social_sante", "travail", "logement", "argent", "etrangers", "transports", "justice", "loisirs"}]
+    procedure = [
+        t
+        for t in Theme.values
+        if t
+        in {
+            "papiers",
+            "famille",
+            "social_sante",
+            "travail",
+            "logement",
+            "argent",
+            "etrangers",
+            "transports",
+            "justice",
+            "loisirs",
+        }
+    ]
     digital = [t for t in Theme.values if t not in procedure]
     if rng.random() < 0.65:
         return rng.sample(procedure, k=rng.choice([1, 1, 2]))
@@ -142,7 +265,9 @@ def _person_fields(rng: random.Random, demo: DemoStructure, today: datetime.date
         "last_name": rng.choice(LAST_NAMES),
         "first_name": first,
         "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-        "email": "" if Obstacle.NO_EMAIL in obstacles else f"{normalize(first).replace(' ', '')}.{rng.randint(1, 999)}@exemple.fr",
+        "email": ""
+        if Obstacle.NO_EMAIL in obstacles
+        else f"{normalize(first).replace(' ', '')}.{rng.randint(1, 999)}@exemple.fr",
         "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
         "postal_code": demo.postal_codes[index],
         "commune_code": demo.communes[index],
@@ -161,7 +286,9 @@ def _person_fields(rng: random.Random, demo: DemoStructure, today: datetime.date
 
 
 @transaction.atomic
-def load_demo(*, persons_per_structure: int = 150, accompaniments_per_structure: int = 1000, seed: int = 2026) -> dict[str, int]:
+def load_demo(
+    *, persons_per_structure: int = 150, accompaniments_per_structure: int = 1000, seed: int = 2026
+) -> dict[str, int]:
     """Create the demo dataset; return counts. Refuse to run on a database that already has structures."""
     if Structure.objects.exists():
         raise RuntimeError("La base contient déjà des structures : la démo ne se charge que dans une base vide.")
@@ -174,14 +301,15 @@ def load_demo(*, persons_per_structure: int = 150, accompaniments_per_structure:
         members: dict[str, Membership] = {}
         for role, prefix in ROLE_EMAIL.items():
             first, last = ROLE_NAMES[role]
-            user = user_create(email=f"{prefix}@{demo.domain}", first_name=first, last_name=last, password=DEMO_PASSWORD)
+            user = user_create(
+                email=f"{prefix}@{demo.domain}", first_name=first, last_name=last, password=DEMO_PASSWORD
+            )
             counts["users"] += 1
             members[role] = membership_create(
                 user=user,
                 structure=structure,
                 role=role,
-                bound_by_secrecy=role in {Role.TRAVAILLEUR_SOCIAL, Role.RESPONSABLE}
-                or demo.type == StructureType.CCAS,
+                bound_by_secrecy=role in {Role.TRAVAILLEUR_SOCIAL, Role.RESPONSABLE} or demo.type == StructureType.CCAS,
             )
         writers = [members[Role.MEDIATEUR], members[Role.TRAVAILLEUR_SOCIAL], members[Role.RESPONSABLE]]
         persons: list[Person] = []
@@ -191,7 +319,9 @@ def load_demo(*, persons_per_structure: int = 150, accompaniments_per_structure:
             persons.append(person)
             if rng.random() < 0.45:
                 for _ in range(rng.randint(1, 4)):
-                    relationship = rng.choice([Relationship.CHILD, Relationship.CHILD, Relationship.SPOUSE, Relationship.PARENT])
+                    relationship = rng.choice(
+                        [Relationship.CHILD, Relationship.CHILD, Relationship.SPOUSE, Relationship.PARENT]
+                    )
                     years = rng.randint(0, 17) if relationship == Relationship.CHILD else rng.randint(20, 80)
                     household_member_add(
                         membership=members[Role.TRAVAILLEUR_SOCIAL],

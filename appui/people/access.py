@@ -29,7 +29,7 @@ def persons_visible_by(membership: Membership) -> PersonQuerySet:
     return Person.objects.visible_by(membership)
 
 
-def access_person(*, membership: Membership, pk: object, record_read: bool = True) -> Person:
+def access_person(*, membership: Membership, pk: int | str, record_read: bool = True) -> Person:
     """Return the person ``pk`` if the member may see it, and journal the read in the current transaction."""
     try:
         person = persons_visible_by(membership).get(pk=pk)
@@ -47,7 +47,7 @@ def access_person(*, membership: Membership, pk: object, record_read: bool = Tru
     return person
 
 
-def access_household_member(*, membership: Membership, pk: object) -> HouseholdMember:
+def access_household_member(*, membership: Membership, pk: int | str) -> HouseholdMember:
     """Return the household member ``pk`` if it belongs to a person the member may see."""
     try:
         return HouseholdMember.objects.select_related("household__person").get(

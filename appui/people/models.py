@@ -50,9 +50,7 @@ class Person(models.Model):
     email = models.EmailField("adresse e-mail", blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
-    commune_code = models.CharField(
-        "code commune INSEE", max_length=5, blank=True, validators=[validate_commune_code]
-    )
+    commune_code = models.CharField("code commune INSEE", max_length=5, blank=True, validators=[validate_commune_code])
     languages = models.JSONField("langues parlées", default=list, blank=True)
 
     # Situation (not shown to the accueil role)

@@ -26,7 +26,9 @@ def find_duplicates(
     wanted = normalize(" ".join([last_name, first_name]))
     candidates = Person.objects.filter(structure=structure, is_anonymous=False)
     if birth_date:
-        candidates = candidates.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True, birth_year=birth_date.year))
+        candidates = candidates.filter(
+            Q(birth_date=birth_date) | Q(birth_date__isnull=True, birth_year=birth_date.year)
+        )
     elif birth_year:
         candidates = candidates.filter(birth_year=birth_year)
     else:

@@ -94,18 +94,14 @@ def _apply(person: Person, fields: dict[str, Any]) -> list[User] | None:
 def _set_referents(person: Person, referents: list[User] | None) -> None:
     if referents is None:
         return
-    allowed = set(
-        Membership.objects.active().filter(structure=person.structure).values_list("user_id", flat=True)
-    )
+    allowed = set(Membership.objects.active().filter(structure=person.structure).values_list("user_id", flat=True))
     if any(user.pk not in allowed for user in referents):
         raise ValidationError({"referents": "Un référent doit être un membre actif de la structure."})
     person.referents.set(referents)
 
 
 @transaction.atomic
-def person_create(
-    *, membership: Membership, fields: dict[str, Any], allow_duplicate: bool = False
-) -> Person:
+def person_create(*, membership: Membership, fields: dict[str, Any], allow_duplicate: bool = False) -> Person:
     """Create a named person record in the member's structure.
 
     The person must have been informed of the processing of their data (``informed_at``).
@@ -195,18 +191,17 @@ def person_update(*, membership: Membership, person: Person, fields: dict[str, A
     fields = dict(fields)
     _check_allowed(membership, fields)
     _clean_lists(fields)
-    changed = sorted(
-        name for name, value in fields.items() if name != "referents" and getattr(person, name) != value
-    )
+    before = {name: getattr(person, name) for name in IDENTITY_FIELDS | SITUATION_FIELDS}
     referents = _apply(person, fields)
+    changed = sorted(name for name, value in before.items() if getattr(person, name) != value)
     if not person.informed_at:
         raise ValidationError({"informed_at": "La date d'information est obligatoire."})
     person.full_clean()
     person.save()
     if referents is not None:
-        before = set(person.referents.values_list("pk", flat=True))
+        previous_referents = set(person.referents.values_list("pk", flat=True))
         _set_referents(person, referents)
-        if before != {u.pk for u in referents}:
+        if previous_referents != {u.pk for u in referents}:
             changed.append("referents")
     audit_record(
         actor=membership.user,

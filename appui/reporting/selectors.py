@@ -23,7 +23,7 @@ def recent_persons(membership: Membership, limit: int = 8) -> list[Person]:
         .values_list("person_id", flat=True)[:200]
     )
     for person_id in events:
-        if person_id not in person_ids:
+        if person_id is not None and person_id not in person_ids:
             person_ids.append(person_id)
         if len(person_ids) == limit:
             break

@@ -52,7 +52,9 @@ class MembershipMiddleware:
                     request.session[SESSION_KEY] = membership.pk
                 elif not memberships and not user.is_superuser:
                     logout(request)
-                    messages.error(request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure.")
+                    messages.error(
+                        request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure."
+                    )
                     return redirect("web:login")
             request.membership = membership  # type: ignore[attr-defined]
         return self.get_response(request)

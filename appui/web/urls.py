@@ -28,7 +28,9 @@ urlpatterns = [
         accompaniments.accompaniment_create,
         name="accompaniment_create",
     ),
-    path("accompagnements/<int:accompaniment_pk>/modifier/", accompaniments.accompaniment_edit, name="accompaniment_edit"),
+    path(
+        "accompagnements/<int:accompaniment_pk>/modifier/", accompaniments.accompaniment_edit, name="accompaniment_edit"
+    ),
     path("accompagnements/<int:accompaniment_pk>/suivi-fait/", accompaniments.follow_up_done, name="follow_up_done"),
     path("equipe/", members.member_list, name="member_list"),
     path("equipe/inviter/", members.member_invite, name="member_invite"),

@@ -34,7 +34,9 @@ def test_api_person_read_is_audited_too(structure, member_of, client_for):
     member = member_of(structure, Role.MEDIATEUR)
     person = PersonFactory(structure=structure)
     assert client_for(member).get(f"/api/v1/persons/{person.pk}/").status_code == 200
-    assert AuditEvent.objects.filter(action=AuditAction.PERSON_VIEW, person_id=person.pk, actor=member.user).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.PERSON_VIEW, person_id=person.pk, actor=member.user).count() == 1
+    )
 
 
 @pytest.mark.django_db
@@ -42,7 +44,10 @@ def test_dpo_reads_are_recorded_with_the_data_protection_purpose(structure, memb
     dpo = member_of(structure, Role.DPO)
     person = PersonFactory(structure=structure)
     client_for(dpo).get(reverse("web:person_detail", args=[person.pk]))
-    assert AuditEvent.objects.get(action=AuditAction.PERSON_VIEW, person_id=person.pk).purpose == AuditPurpose.DATA_PROTECTION
+    assert (
+        AuditEvent.objects.get(action=AuditAction.PERSON_VIEW, person_id=person.pk).purpose
+        == AuditPurpose.DATA_PROTECTION
+    )
 
 
 @pytest.mark.django_db

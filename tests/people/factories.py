@@ -14,7 +14,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = Person
 
     structure = factory.SubFactory(StructureFactory)
-    file_number = factory.Sequence(lambda n: f"2026-{n + 1:05d}")
+    file_number = factory.Sequence(lambda n: f"T-{n:06d}")  # never collides with service numbers
     last_name = factory.Sequence(lambda n: f"Durand{n}")
     first_name = "Élise"
     birth_date = datetime.date(1980, 5, 17)

@@ -2,9 +2,9 @@
 
 import pytest
 from django.test import Client
+from django.urls import get_resolver
 
 from tests.security.test_isolation_matrix import _url, _walk
-from django.urls import get_resolver
 
 PUBLIC_ROUTES = {"connexion/", "invitation/<uidb64>/<token>/", "api/v1/schema/"}
 
@@ -16,7 +16,18 @@ def all_routes():
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", all_routes())
 def test_anonymous_is_refused_everywhere_but_the_allow_list(route):
-    url = _url(route, {"person_pk": 1, "accompaniment_pk": 1, "member_pk": 1, "membership_pk": 1, "token_pk": 1, "uidb64": "MQ", "token": "x-y"})
+    url = _url(
+        route,
+        {
+            "person_pk": 1,
+            "accompaniment_pk": 1,
+            "member_pk": 1,
+            "membership_pk": 1,
+            "token_pk": 1,
+            "uidb64": "MQ",
+            "token": "x-y",
+        },
+    )
     response = Client().get(url)
     if route in PUBLIC_ROUTES:
         assert response.status_code == 200, (url, response.status_code)
@@ -41,7 +52,9 @@ def test_admin_is_closed_to_staff_members_who_are_not_superusers(structure, memb
 
 @pytest.mark.django_db
 def test_admin_opens_for_a_superuser(django_user_model):
-    admin = django_user_model.objects.create_superuser("root@example.org", "a-long-admin-password", first_name="R", last_name="S")
+    admin = django_user_model.objects.create_superuser(
+        "root@example.org", "a-long-admin-password", first_name="R", last_name="S"
+    )
     client = Client()
     client.force_login(admin)
     assert client.get("/admin/").status_code == 200

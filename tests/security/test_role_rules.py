@@ -41,7 +41,14 @@ def test_accueil_sees_identity_and_contact_but_no_situation_nor_notes(record, st
     client = client_for(member_of(structure, Role.ACCUEIL))
     page = _page(client, person)
     assert person.last_name.upper() in page and "06 11 22 33 44" in page
-    for secret in (SITUATION_SECRET, NOTE_SECRET, OUTCOME_SECRET, PRIVATE_SECRET, "Logement social", "Pas de connexion internet"):
+    for secret in (
+        SITUATION_SECRET,
+        NOTE_SECRET,
+        OUTCOME_SECRET,
+        PRIVATE_SECRET,
+        "Logement social",
+        "Pas de connexion internet",
+    ):
         assert secret not in page, secret
     detail, accompaniment = _api(client, person)
     assert detail["phone"] == "06 11 22 33 44"
@@ -55,7 +62,9 @@ def test_accueil_sees_identity_and_contact_but_no_situation_nor_notes(record, st
 def test_accueil_cannot_write_situation_through_the_api(record, structure, member_of, client_for):
     _, person, _ = record
     client = client_for(member_of(structure, Role.ACCUEIL))
-    response = client.patch(f"/api/v1/persons/{person.pk}/", {"housing_status": "sans_domicile"}, content_type="application/json")
+    response = client.patch(
+        f"/api/v1/persons/{person.pk}/", {"housing_status": "sans_domicile"}, content_type="application/json"
+    )
     assert response.status_code == 403
     person.refresh_from_db()
     assert person.housing_status == "locataire_hlm"
@@ -67,7 +76,14 @@ def test_accueil_cannot_write_notes(record, structure, member_of, client_for):
     client = client_for(member_of(structure, Role.ACCUEIL))
     response = client.post(
         f"/api/v1/persons/{person.pk}/accompaniments/",
-        {"date": "2026-01-10", "duration_minutes": 10, "place": "sur_place", "themes": ["papiers"], "mode": "information", "notes": "x"},
+        {
+            "date": "2026-01-10",
+            "duration_minutes": 10,
+            "place": "sur_place",
+            "themes": ["papiers"],
+            "mode": "information",
+            "notes": "x",
+        },
         content_type="application/json",
     )
     assert response.status_code == 403
@@ -108,7 +124,9 @@ def test_notes_not_under_secrecy_are_shared_with_the_team(structure, member_of, 
 
 
 @pytest.mark.django_db
-def test_dpo_reads_identity_and_history_but_no_social_content_and_writes_nothing(record, structure, member_of, client_for):
+def test_dpo_reads_identity_and_history_but_no_social_content_and_writes_nothing(
+    record, structure, member_of, client_for
+):
     _, person, _ = record
     client = client_for(member_of(structure, Role.DPO))
     page = _page(client, person)
@@ -119,7 +137,16 @@ def test_dpo_reads_identity_and_history_but_no_social_content_and_writes_nothing
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "allowed"), [(Role.RESPONSABLE, True), (Role.DPO, True), (Role.TRAVAILLEUR_SOCIAL, False), (Role.MEDIATEUR, False), (Role.ACCUEIL, False)])
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.RESPONSABLE, True),
+        (Role.DPO, True),
+        (Role.TRAVAILLEUR_SOCIAL, False),
+        (Role.MEDIATEUR, False),
+        (Role.ACCUEIL, False),
+    ],
+)
 def test_consultation_history_is_for_the_manager_and_the_dpo(role, allowed, record, structure, member_of, client_for):
     _, person, _ = record
     reader = member_of(structure, Role.TRAVAILLEUR_SOCIAL)

@@ -9,7 +9,7 @@ from appui.web.middleware import membership_required
 
 @membership_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """"Ma journée": recent persons, today's accompaniments in the structure, my follow-ups due."""
+    """ "Ma journée": recent persons, today's accompaniments in the structure, my follow-ups due."""
     membership = request.membership  # type: ignore[attr-defined]
     today = timezone.localdate()
     return render(
@@ -18,7 +18,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "recent_persons": recent_persons(membership),
-            "today_accompaniments": [present_accompaniment(membership, a) for a in accompaniments_on(membership, today)],
+            "today_accompaniments": [
+                present_accompaniment(membership, a) for a in accompaniments_on(membership, today)
+            ],
             "follow_ups": list(follow_ups_due(membership, today)[:50]),
             "title": "Ma journée",
             "nav": "dashboard",

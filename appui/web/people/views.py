@@ -84,7 +84,9 @@ def anonymous_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Fiche anonyme créée : enregistrez maintenant l'aide apportée.")
             return redirect("web:accompaniment_create", person_pk=person.pk)
-    return render(request, "web/people/anonymous_form.html", {"form": form, "title": "Aide ponctuelle", "nav": "anonymous"})
+    return render(
+        request, "web/people/anonymous_form.html", {"form": form, "title": "Aide ponctuelle", "nav": "anonymous"}
+    )
 
 
 @membership_required
@@ -131,7 +133,11 @@ def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Les modifications ont été enregistrées.")
             return redirect("web:person_detail", person_pk=person.pk)
-    return render(request, "web/people/form.html", {"form": form, "person": person, "title": f"Modifier {person}", "nav": "people"})
+    return render(
+        request,
+        "web/people/form.html",
+        {"form": form, "person": person, "title": f"Modifier {person}", "nav": "people"},
+    )
 
 
 @membership_required

@@ -7,9 +7,13 @@ class Command(BaseCommand):
     help = "Charge les données de démonstration (2 structures, ~300 personnes, ~2 000 accompagnements)."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--if-empty", action="store_true", help="Ne rien faire si la base contient déjà des structures.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Ne rien faire si la base contient déjà des structures."
+        )
         parser.add_argument("--persons", type=int, default=150, help="Personnes par structure (défaut : 150).")
-        parser.add_argument("--accompaniments", type=int, default=1000, help="Accompagnements par structure (défaut : 1000).")
+        parser.add_argument(
+            "--accompaniments", type=int, default=1000, help="Accompagnements par structure (défaut : 1000)."
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         from appui.accounts.models import Structure
@@ -20,7 +24,9 @@ class Command(BaseCommand):
                 self.print_logins()
                 return
             raise CommandError("La base contient déjà des structures : la démo ne se charge que dans une base vide.")
-        counts = load_demo(persons_per_structure=options["persons"], accompaniments_per_structure=options["accompaniments"])
+        counts = load_demo(
+            persons_per_structure=options["persons"], accompaniments_per_structure=options["accompaniments"]
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démo chargée : {counts['structures']} structures, {counts['users']} comptes, "

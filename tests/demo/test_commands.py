@@ -1,0 +1,71 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from appui.accompaniments.models import Accompaniment
+from appui.accounts.enums import Role
+from appui.accounts.models import Membership, Structure, User
+from appui.demo.generator import DEMO_PASSWORD
+from appui.people.models import Person
+
+
+@pytest.mark.django_db
+def test_create_structure_and_user_commands(capsys):
+    call_command(
+        "create_structure", "CCAS de Roubaix", "--type", "ccas", "--commune", "59512", "--siret", "26590000000019"
+    )
+    structure = Structure.objects.get()
+    assert structure.name == "CCAS de Roubaix"
+    call_command(
+        "create_user",
+        "agent@roubaix.fr",
+        "--first-name",
+        "Léa",
+        "--last-name",
+        "Roux",
+        "--structure",
+        str(structure.pk),
+        "--role",
+        "travailleur_social",
+        "--secret",
+    )
+    out = capsys.readouterr().out
+    assert "Mot de passe provisoire" in out
+    membership = Membership.objects.get()
+    assert membership.role == Role.TRAVAILLEUR_SOCIAL and membership.bound_by_secrecy
+    password = out.split("Mot de passe provisoire : ")[1].strip()
+    assert Client().login(username="agent@roubaix.fr", password=password)
+
+
+@pytest.mark.django_db
+def test_create_structure_refuses_an_unknown_commune():
+    with pytest.raises(CommandError, match="code commune INSEE"):
+        call_command("create_structure", "X", "--type", "ccas", "--commune", "00000")
+    assert not Structure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_create_user_refuses_a_weak_password():
+    with pytest.raises(CommandError, match="trop court"):
+        call_command("create_user", "a@b.fr", "--first-name", "A", "--last-name", "B", "--password", "court")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_two_structures_with_every_role_and_real_logins(capsys):
+    call_command("load_demo", "--persons", "12", "--accompaniments", "40")
+    assert Structure.objects.count() == 2
+    for structure in Structure.objects.all():
+        assert set(structure.memberships.values_list("role", flat=True)) == set(Role.values)
+        assert Person.objects.filter(structure=structure, is_anonymous=False).count() == 12
+        assert Person.objects.filter(structure=structure, is_anonymous=True).count() == 1
+        assert Accompaniment.objects.filter(structure=structure).count() == 40
+        # Every accompaniment stays inside its person's structure.
+        assert not Accompaniment.objects.filter(structure=structure).exclude(person__structure=structure).exists()
+    out = capsys.readouterr().out
+    assert "social@ccas-demo.fr" in out and DEMO_PASSWORD in out
+    assert Client().login(username="social@ccas-demo.fr", password=DEMO_PASSWORD)
+    call_command("load_demo", "--if-empty")
+    assert Structure.objects.count() == 2
+    with pytest.raises(CommandError):
+        call_command("load_demo")
