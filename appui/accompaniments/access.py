@@ -64,6 +64,9 @@ class AccompanimentView:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.accompaniment, name)
 
+    def __str__(self) -> str:
+        return str(self.accompaniment)
+
 
 def present_accompaniment(membership: Membership, accompaniment: Accompaniment) -> AccompanimentView:
     """Return the accompaniment as the member may see it."""

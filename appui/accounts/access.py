@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import ApiToken, Membership, MembershipQuerySet
+from .models import ApiToken, Membership, MembershipQuerySet, User
 
 
 def members_visible_by(membership: Membership) -> MembershipQuerySet:
@@ -30,3 +30,10 @@ def access_api_token(*, membership: Membership, pk: int | str) -> ApiToken:
 def api_tokens_of(membership: Membership) -> "QuerySet[ApiToken]":
     """Return the member's own API tokens, newest first."""
     return ApiToken.objects.filter(membership=membership).order_by("-created_at")
+
+
+def referent_choices(membership: Membership) -> "QuerySet[User]":
+    """Return the users who can be named referents of a person: active members of the structure."""
+    return User.objects.filter(
+        memberships__structure_id=membership.structure_id, memberships__is_active=True, is_active=True
+    ).order_by("last_name", "first_name")

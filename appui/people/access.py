@@ -76,6 +76,9 @@ class PersonView:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.person, name)
 
+    def __str__(self) -> str:
+        return str(self.person)
+
 
 def present_person(membership: Membership, person: Person) -> PersonView:
     """Return the person as the member may see it."""

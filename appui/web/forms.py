@@ -22,3 +22,15 @@ class AppuiForm(DsfrBaseForm):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+
+class InlineRadioSelect(forms.RadioSelect):
+    """Radio buttons laid out on one line (DSFR ``fr-fieldset__element--inline``)."""
+
+    inline = True
+
+
+class InlineCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes laid out on lines rather than one per row."""
+
+    inline = True

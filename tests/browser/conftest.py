@@ -3,7 +3,7 @@
 The server runs ``manage.py runserver`` on its own temporary SQLite database, filled with the demo data, so
 these tests never touch the database of the other tests (and never request pytest-django's ``db``).
 Every page a test visits goes through axe-core (see ``support.UI``): ``UI.check_accessibility()`` fails on any violation of impact
-"serious" or "critical", and the ``ui`` fixture fails a test that visited a page without checking it.
+"serious" or "critical", and the ``open_ui`` fixture fails a test that visited a page without checking it.
 
 Chromium is the Debian package (``/usr/bin/chromium``, or ``APPUI_CHROMIUM``): Playwright never downloads
 a browser here. Without it the tests are skipped, unless ``APPUI_REQUIRE_BROWSER=1`` makes that a failure.
@@ -176,19 +176,32 @@ def axe() -> "Axe":
     return Axe()
 
 
-@pytest.fixture
-def open_ui(appui_server: str, browser: "Browser", axe: "Axe") -> Iterator[Callable[..., UI]]:
-    """Return a factory of browser tabs: ``open_ui(viewport={"width": 375, "height": 667})``.
+@pytest.fixture(scope="session")
+def login_states() -> dict[str, object]:
+    """Cookies of the accounts already logged in through the form, by e-mail: log in once per account."""
+    return {}
 
-    Each tab gets its own context (cookies); at the end of the test, every page visited must have been
-    checked with axe, and the browser must have reported no JavaScript or console error.
+
+@pytest.fixture
+def open_ui(
+    appui_server: str, browser: "Browser", axe: "Axe", login_states: dict[str, object]
+) -> Iterator[Callable[..., UI]]:
+    """Return a factory of browser tabs: ``open_ui(as_user="social@ccas-demo.fr", viewport=PHONE_VIEWPORT)``.
+
+    Each tab gets its own browser context. With ``as_user``, the tab starts logged in (the first time, the
+    account logs in through the login form, checked with axe too). At the end of the test, every page visited
+    must have been checked with axe, and the browser must have reported no JavaScript or console error.
     """
     opened: list[tuple["BrowserContext", UI]] = []
 
-    def open_(viewport: dict[str, int] | None = None, **context_options: object) -> UI:
-        context = browser.new_context(
-            viewport=viewport or DESKTOP_VIEWPORT, locale="fr-FR", **context_options
-        )
+    def open_(*, as_user: str | None = None, viewport: dict[str, int] | None = None, **options: object) -> UI:
+        if as_user is not None and as_user not in login_states:
+            login_ui = open_()
+            login_ui.login(as_user)
+            login_states[as_user] = login_ui.page.context.storage_state()
+        if as_user is not None:
+            options["storage_state"] = login_states[as_user]
+        context = browser.new_context(viewport=viewport or DESKTOP_VIEWPORT, locale="fr-FR", **options)
         context.set_default_timeout(10_000)
         ui = UI(page=context.new_page(), base_url=appui_server, axe=axe)
         opened.append((context, ui))

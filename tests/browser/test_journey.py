@@ -94,10 +94,10 @@ def test_create_person_record_accompaniment_and_find_them(ui: UI) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{FIRST_NAME} {LAST_NAME.upper()}")  # TEMP
 
 
-def test_search_form_submission_ignores_accents_and_case(ui: UI) -> None:
+def test_search_form_submission_ignores_accents_and_case(open_ui) -> None:  # type: ignore[no-untyped-def]
     """Submitting the search form (Enter) finds a demo person by their name without accents."""
+    ui: UI = open_ui(as_user="social@ccas-demo.fr")
     page = ui.page
-    ui.login("social@ccas-demo.fr")
     ui.goto("/personnes/")
     first = page.locator("#resultats tbody tr").first.get_by_role("link")
     name = first.inner_text()  # "NOM Prénom"

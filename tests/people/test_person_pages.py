@@ -1,5 +1,6 @@
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -188,3 +189,18 @@ def test_anonymous_quick_record_keeps_only_age_band_commune_and_obstacles(struct
 def test_information_notice_names_the_structure_and_prints(structure, member_of, client_for):
     page = _text(client_for(member_of(structure)).get(reverse("web:information_notice")))
     assert structure.name in page and "data-appui-print" in page and "CNIL" in page
+
+
+@pytest.mark.django_db
+def test_referents_default_to_the_creator_and_must_be_members_of_the_structure(structure, other_structure, member_of, client_for):
+    member = member_of(structure)
+    colleague = member_of(structure, Role.MEDIATEUR)
+    outsider = member_of(other_structure)
+    client = client_for(member)
+    form_page = _text(client.get(reverse("web:person_create")))
+    assert re.search(rf'<input type="checkbox" name="referents" value="{member.user.pk}"[^>]* checked>', form_page)
+    client.post(reverse("web:person_create"), {**VALID, "referents": [member.user.pk, colleague.user.pk]})
+    person = Person.objects.get()
+    assert set(person.referents.all()) == {member.user, colleague.user}
+    response = client.post(reverse("web:person_create"), {**VALID, "first_name": "Autre", "referents": [outsider.user.pk]})
+    assert response.status_code == 200 and Person.objects.count() == 1

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
-from appui.web.forms import AppuiForm
+from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple, InlineRadioSelect
 from appui.web.people.forms import DATE_WIDGET
 
 
@@ -11,19 +11,19 @@ class AccompanimentForm(AppuiForm):
 
     date = forms.DateField(label="Date", widget=DATE_WIDGET)
     duration_minutes = forms.IntegerField(label="Durée (minutes)", min_value=1, max_value=600)
-    place = forms.ChoiceField(label="Lieu", choices=Place.choices, widget=forms.RadioSelect)
-    kind = forms.ChoiceField(label="Type", choices=Kind.choices, widget=forms.RadioSelect)
+    place = forms.ChoiceField(label="Lieu", choices=Place.choices, widget=InlineRadioSelect)
+    kind = forms.ChoiceField(label="Type", choices=Kind.choices, widget=InlineRadioSelect)
     participants = forms.IntegerField(
         label="Nombre de participants", min_value=1, max_value=500, help_text="Pour un atelier collectif."
     )
-    themes = forms.MultipleChoiceField(label="Thématiques", choices=Theme.choices, widget=forms.CheckboxSelectMultiple)
+    themes = forms.MultipleChoiceField(label="Thématiques", choices=Theme.choices, widget=InlineCheckboxSelectMultiple)
     online_services = forms.MultipleChoiceField(
         label="Services en ligne concernés",
         choices=OnlineService.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=InlineCheckboxSelectMultiple,
     )
-    mode = forms.ChoiceField(label="Réalisation", choices=Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(label="Réalisation", choices=Mode.choices, widget=InlineRadioSelect)
     autonomy = forms.ChoiceField(
         label="Autonomie observée", choices=[("", "Non évaluée"), *Autonomy.choices], required=False
     )

@@ -1,5 +1,8 @@
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from appui.accounts.models import User
 
 from appui.core.communes import validate_commune_code
 from appui.people.enums import (
@@ -11,7 +14,7 @@ from appui.people.enums import (
     Obstacle,
     Relationship,
 )
-from appui.web.forms import AppuiForm
+from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -46,7 +49,7 @@ class PersonForm(AppuiForm):
         help_text="5 caractères, par exemple 75056 pour Paris ou 2A004 pour Ajaccio.",
     )
     languages = forms.MultipleChoiceField(
-        label="Langues parlées", choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="Langues parlées", choices=Language.choices, required=False, widget=InlineCheckboxSelectMultiple
     )
     informed_at = forms.DateField(
         label="Date à laquelle la personne a été informée du traitement de ses données",
@@ -62,11 +65,18 @@ class PersonForm(AppuiForm):
         label="Freins observés",
         choices=Obstacle.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=InlineCheckboxSelectMultiple,
         help_text="Des repères pour adapter l'aide, jamais un diagnostic.",
     )
     situation_details = forms.CharField(
         label="Précisions sur la situation", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referents = forms.ModelMultipleChoiceField(
+        label="Référents",
+        queryset=User.objects.none(),
+        required=False,
+        widget=InlineCheckboxSelectMultiple,
+        help_text="Les membres de l'équipe qui suivent la personne.",
     )
     allow_duplicate = forms.BooleanField(
         label="Je confirme qu'il s'agit d'une autre personne", required=False, widget=forms.HiddenInput
@@ -74,8 +84,17 @@ class PersonForm(AppuiForm):
 
     SITUATION = ("family_situation", "housing_status", "employment_status", "obstacles", "situation_details")
 
-    def __init__(self, *args: object, show_situation: bool = True, creating: bool = True, **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        referent_choices: "QuerySet[User]",
+        show_situation: bool = True,
+        creating: bool = True,
+        **kwargs: object,
+    ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["referents"].queryset = referent_choices  # type: ignore[attr-defined]
+        self.fields["referents"].label_from_instance = lambda user: user.get_full_name()  # type: ignore[attr-defined]
         if not show_situation:
             for name in self.SITUATION:
                 del self.fields[name]
@@ -101,7 +120,7 @@ class AnonymousPersonForm(AppuiForm):
         label="Code commune INSEE", max_length=5, required=False, validators=[validate_commune_code]
     )
     obstacles = forms.MultipleChoiceField(
-        label="Freins observés", choices=Obstacle.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label="Freins observés", choices=Obstacle.choices, required=False, widget=InlineCheckboxSelectMultiple
     )
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from appui.accompaniments.access import accompaniments_visible_by, present_accompaniment
 from appui.accounts import policy
+from appui.accounts.access import referent_choices
 from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
 from appui.people.selectors import person_search
@@ -44,7 +45,12 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not policy.can_write_person(membership):
         raise PermissionDenied
     show_situation = policy.can_view_situation(membership)
-    form = PersonForm(request.POST or None, show_situation=show_situation)
+    form = PersonForm(
+        request.POST or None,
+        initial={"referents": [membership.user]},
+        referent_choices=referent_choices(membership),
+        show_situation=show_situation,
+    )
     duplicates: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,7 +130,14 @@ def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
         raise PermissionDenied
     show_situation = policy.can_view_situation(membership)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)}
-    form = PersonForm(request.POST or None, initial=initial, show_situation=show_situation, creating=False)
+    initial["referents"] = list(person.referents.all())
+    form = PersonForm(
+        request.POST or None,
+        initial=initial,
+        referent_choices=referent_choices(membership),
+        show_situation=show_situation,
+        creating=False,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(membership=membership, person=person, fields=form.service_fields())
