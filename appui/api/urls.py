@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -17,4 +17,5 @@ urlpatterns = [
     path(
         "accompaniments/<int:accompaniment_pk>/", views.AccompanimentDetailView.as_view(), name="accompaniment_detail"
     ),
+    path("", include("appui.api.rights.urls")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .accompaniments import views as accompaniments
 from .auth import views as auth
@@ -38,4 +38,10 @@ urlpatterns = [
     path("equipe/<int:membership_pk>/reactiver/", members.member_reactivate, name="member_reactivate"),
     path("api-jetons/", members.token_list, name="token_list"),
     path("api-jetons/<int:token_pk>/revoquer/", members.token_revoke, name="token_revoke"),
+    # Feature packages keep their own URL lists; names stay in the "web" namespace.
+    path("", include("appui.web.rights.urls")),
+    path("", include("appui.web.diagnostics.urls")),
+    path("", include("appui.web.guides.urls")),
+    path("", include("appui.web.mandates.urls")),
+    path("", include("appui.web.service_alerts.urls")),
 ]

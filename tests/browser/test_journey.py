@@ -52,7 +52,7 @@ def test_create_person_record_accompaniment_and_find_them(ui: UI) -> None:
     page.locator("#id_commune_code").fill("69266")
     ui.press("Enter")  # implicit submission: the first submit button is "Enregistrer"
     person_path = ui.wait_for_path(r"/personnes/(\d+)/").group(0).removeprefix(ui.base_url)
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{FIRST_NAME} {LAST_NAME.upper()}")  # TEMP
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{FIRST_NAME} {LAST_NAME.upper()}")
     expect(page.get_by_role("status")).to_contain_text("a été créée")
 
     # Record an accompaniment, with the prefilled defaults.
@@ -91,7 +91,7 @@ def test_create_person_record_accompaniment_and_find_them(ui: UI) -> None:
     ui.tab_to(result)
     ui.press("Enter")
     ui.wait_for_path(person_path)
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{FIRST_NAME} {LAST_NAME.upper()}")  # TEMP
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{FIRST_NAME} {LAST_NAME.upper()}")
 
 
 def test_search_form_submission_ignores_accents_and_case(open_ui) -> None:  # type: ignore[no-untyped-def]

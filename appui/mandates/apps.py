@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MandatesConfig(AppConfig):
+    name = "appui.mandates"
+    label = "mandates"
+    verbose_name = "Mandats"
