@@ -61,6 +61,11 @@ class AccompanimentView:
     next_step: str | None
     private_note: str | None
 
+    @property
+    def mandate_id(self) -> int | None:
+        use = getattr(self.accompaniment, "mandate_use", None)
+        return use.mandate_id if use is not None else None
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.accompaniment, name)
 

@@ -1,7 +1,7 @@
 """The only writers of accompaniments."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,8 +14,11 @@ from appui.audit.services import audit_record
 from appui.people.models import Person
 from appui.people.services import person_touch
 
-from .enums import Kind, OnlineService, Theme
+from .enums import PROCEDURE_THEMES, Kind, Mode, OnlineService, Theme
 from .models import Accompaniment
+
+if TYPE_CHECKING:
+    from appui.mandates.models import Mandate
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -68,6 +71,17 @@ def _validate(fields: dict[str, Any], membership: Membership) -> None:
         raise ValidationError(errors)
 
 
+def _procedure_categories(accompaniment: Accompaniment) -> set[str]:
+    return {t for t in accompaniment.themes if t in PROCEDURE_THEMES}
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    """Return when a procedure of ``day`` is checked against a mandate: now for today, else noon that day."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 def _check_consistency(accompaniment: Accompaniment) -> None:
     if accompaniment.kind == Kind.INDIVIDUAL and accompaniment.participants != 1:
         raise ValidationError({"participants": "Un accompagnement individuel compte un seul participant."})
@@ -78,8 +92,15 @@ def _check_consistency(accompaniment: Accompaniment) -> None:
 
 
 @transaction.atomic
-def accompaniment_create(*, membership: Membership, person: Person, fields: dict[str, Any]) -> Accompaniment:
-    """Record an accompaniment of ``person`` by the member."""
+def accompaniment_create(
+    *, membership: Membership, person: Person, fields: dict[str, Any], mandate: "Mandate | None" = None
+) -> Accompaniment:
+    """Record an accompaniment of ``person`` by the member.
+
+    A procedure done in the person's place ("fait à sa place") must rest on a valid mandate covering every
+    procedure category of the accompaniment; its use is journaled.
+    """
+    from appui.mandates.services import mandate_check_use, mandate_use_record
     if not policy.can_record_accompaniment(membership):
         raise PermissionDenied("Votre rôle ne permet pas d'enregistrer un accompagnement.")
     if person.structure_id != membership.structure_id:
@@ -100,7 +121,24 @@ def accompaniment_create(*, membership: Membership, person: Person, fields: dict
     # _check_consistency says the same in French. Skipping them saves one query each.
     accompaniment.full_clean(exclude=["structure", "person", "author"], validate_constraints=False)
     _check_consistency(accompaniment)
+    on_behalf = accompaniment.mode == Mode.ON_BEHALF
+    if on_behalf:
+        mandate = mandate_check_use(
+            membership=membership,
+            mandate=mandate,
+            person=person,
+            categories=_procedure_categories(accompaniment),
+            at=_moment(accompaniment.date),
+        )
     accompaniment.save()
+    if on_behalf and mandate is not None:
+        mandate_use_record(
+            membership=membership,
+            mandate=mandate,
+            accompaniment=accompaniment,
+            categories=_procedure_categories(accompaniment),
+            at=timezone.now(),
+        )
     person_touch(person=person, when=timezone.now())
     audit_record(
         actor=membership.user,
@@ -125,8 +163,16 @@ def accompaniment_update(
     fields = dict(fields)
     _validate(fields, membership)
     changed = sorted(name for name, value in fields.items() if getattr(accompaniment, name) != value)
+    before = (accompaniment.mode, _procedure_categories(accompaniment), accompaniment.date)
     for name, value in fields.items():
         setattr(accompaniment, name, value)
+    if (accompaniment.mode, _procedure_categories(accompaniment), accompaniment.date) != before and (
+        Mode.ON_BEHALF in {before[0], accompaniment.mode}
+    ):
+        # What was done under a mandate is journaled as such; correct it by recording a new accompaniment.
+        raise ValidationError(
+            {"mode": "La réalisation, les démarches ou la date d'un acte « fait à sa place » ne se modifient pas."}
+        )
     accompaniment.full_clean(exclude=["structure", "person", "author"], validate_constraints=False)
     _check_consistency(accompaniment)
     accompaniment.save()

@@ -38,3 +38,8 @@ def can_manage_members(membership: Membership) -> bool:
 def can_view_consultation_history(membership: Membership) -> bool:
     """Return whether the member may read who consulted a person's record (responsable and DPO)."""
     return membership.role in {Role.RESPONSABLE, Role.DPO}
+
+
+def can_act_under_mandate(membership: Membership) -> bool:
+    """Return whether the member may create, use and revoke mandates (doing procedures in a person's place)."""
+    return membership.role in _SOCIAL_ROLES

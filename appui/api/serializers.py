@@ -77,6 +77,11 @@ class AccompanimentSerializer(serializers.Serializer):
     private_note = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, help_text="Visible par son auteur seulement."
     )
+    mandate_id = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Mandat utilisé : obligatoire quand mode = fait_a_la_place.",
+    )
     created_at = serializers.DateTimeField(read_only=True)
 
 

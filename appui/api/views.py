@@ -17,6 +17,7 @@ from appui.accompaniments.access import (
     accompaniments_visible_by,
     present_accompaniment,
 )
+from appui.mandates.access import access_mandate
 from appui.people import services as people_services
 from appui.people.access import access_person, persons_visible_by, present_person
 from appui.people.selectors import person_search
@@ -129,9 +130,12 @@ class PersonAccompanimentsView(APIView):
         person = access_person(membership=membership, pk=person_pk, record_read=False)
         serializer = AccompanimentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        fields = _accompaniment_fields(serializer.validated_data)
+        mandate_id = fields.pop("mandate_id", None)
+        mandate = access_mandate(membership=membership, pk=mandate_id) if mandate_id else None
         try:
             accompaniment = accompaniment_services.accompaniment_create(
-                membership=membership, person=person, fields=_accompaniment_fields(serializer.validated_data)
+                membership=membership, person=person, fields=fields, mandate=mandate
             )
         except ValidationError as exc:
             raise _service_errors(exc) from exc
@@ -158,11 +162,11 @@ class AccompanimentDetailView(APIView):
         accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)
         serializer = AccompanimentSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        fields = _accompaniment_fields(serializer.validated_data)
+        fields.pop("mandate_id", None)
         try:
             accompaniment = accompaniment_services.accompaniment_update(
-                membership=membership,
-                accompaniment=accompaniment,
-                fields=_accompaniment_fields(serializer.validated_data),
+                membership=membership, accompaniment=accompaniment, fields=fields
             )
         except ValidationError as exc:
             raise _service_errors(exc) from exc

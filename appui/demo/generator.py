@@ -19,6 +19,9 @@ from appui.accounts.services import membership_create, structure_create, user_cr
 from appui.core.text import normalize
 from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle, Relationship
 from appui.people.models import Person
+from appui.mandates.enums import MandateDuration, procedure_category_choices
+from appui.mandates.models import Mandate
+from appui.mandates.services import mandate_create
 from appui.people.services import household_member_add, person_anonymous_create, person_create
 
 DEMO_PASSWORD = "appui-demo-2026"
@@ -341,12 +344,26 @@ def load_demo(
                 )
             )
         counts["persons"] += len(persons)
+        categories = [value for value, _ in procedure_category_choices()]
+        mandates: dict[int, Mandate] = {}
+        for person in rng.sample([p for p in persons if not p.is_anonymous], k=max(1, persons_per_structure // 8)):
+            mandates[person.pk] = mandate_create(
+                membership=members[Role.TRAVAILLEUR_SOCIAL],
+                person=person,
+                categories=rng.sample(categories, k=rng.randint(1, 3)),
+                duration=rng.choice([MandateDuration.SIX_MONTHS, MandateDuration.TWELVE_MONTHS]),
+                person_present=True,
+            )
+        mandated = [p for p in persons if p.pk in mandates]
         for index in range(accompaniments_per_structure):
-            person = rng.choice(persons)
-            author = rng.choice(writers + [members[Role.ACCUEIL]])
-            day = today - datetime.timedelta(days=0 if index < 6 else rng.randint(0, 364))
-            collective = rng.random() < 0.08
-            mode = rng.choices(Mode.values, weights=[50, 25, 15, 10])[0]
+            today_entry = index < 20
+            # Procedures done in the person's place need a current mandate: the demo's mandates start today.
+            on_behalf = today_entry and index % 3 == 0
+            person = rng.choice(mandated if on_behalf else persons)
+            author = rng.choice(writers) if on_behalf else rng.choice(writers + [members[Role.ACCUEIL]])
+            day = today if today_entry else today - datetime.timedelta(days=rng.randint(0, 364))
+            collective = not on_behalf and rng.random() < 0.08
+            mode = Mode.ON_BEHALF if on_behalf else rng.choices([Mode.WITH_PERSON, Mode.INFORMATION, Mode.REFERRAL], weights=[60, 25, 15])[0]
             follow_up = day + datetime.timedelta(days=rng.randint(3, 30)) if rng.random() < 0.2 else None
             fields: dict[str, object] = {
                 "date": day,
@@ -354,7 +371,7 @@ def load_demo(
                 "place": rng.choices(Place.values, weights=[70, 12, 3, 8, 7])[0],
                 "kind": Kind.COLLECTIVE if collective else Kind.INDIVIDUAL,
                 "participants": rng.randint(3, 12) if collective else 1,
-                "themes": _weighted_themes(rng),
+                "themes": list(mandates[person.pk].categories[:1]) if on_behalf else _weighted_themes(rng),
                 "online_services": rng.sample(OnlineService.values, k=rng.choice([0, 1, 1, 2])),
                 "mode": mode,
                 "autonomy": rng.choice(Autonomy.values),
@@ -367,6 +384,8 @@ def load_demo(
                     notes=rng.choice(NOTES),
                     private_note="Penser à rappeler la personne." if rng.random() < 0.05 else "",
                 )
-            accompaniment_create(membership=author, person=person, fields=fields)
+            accompaniment_create(
+                membership=author, person=person, fields=fields, mandate=mandates.get(person.pk) if on_behalf else None
+            )
             counts["accompaniments"] += 1
     return counts

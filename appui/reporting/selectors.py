@@ -2,10 +2,13 @@
 
 import datetime
 
+from django.utils import timezone
+
 from appui.accompaniments.models import Accompaniment, AccompanimentQuerySet
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction
 from appui.audit.models import AuditEvent, AuditEventQuerySet
+from appui.mandates.models import Mandate, MandateQuerySet
 from appui.people.models import Person
 
 
@@ -50,3 +53,14 @@ def follow_ups_due(membership: Membership, by: datetime.date) -> AccompanimentQu
 def person_audit_trail(person: Person) -> AuditEventQuerySet:
     """Return every audit event about a person: consultations, changes, exports."""
     return AuditEvent.objects.for_person(person.pk).select_related("actor", "structure")
+
+
+def mandates_expiring(membership: Membership, within_days: int = 15) -> MandateQuerySet:
+    """Return the structure's current mandates that end within ``within_days``, soonest first."""
+    limit = timezone.now() + datetime.timedelta(days=within_days)
+    return (
+        Mandate.objects.filter(structure_id=membership.structure_id)
+        .expiring_before(limit)
+        .select_related("person")
+        .order_by("expires_at")
+    )

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from appui.accounts.enums import Role
 from appui.accounts.services import api_token_create
+from appui.mandates.services import mandate_create, mandate_revoke
 from tests.accompaniments.factories import AccompanimentFactory
 from tests.accounts.factories import MembershipFactory
 from tests.conftest import logged_in_client
@@ -42,6 +43,23 @@ def _token_pk(structure):
     return token.pk
 
 
+def _mandate(structure):
+    member = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
+    return mandate_create(
+        membership=member,
+        person=PersonFactory(structure=structure),
+        categories=["papiers", "logement"],
+        duration="6m",
+        person_present=True,
+    )
+
+
+def _revocation_pk(structure):
+    mandate = _mandate(structure)
+    member = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
+    return mandate_revoke(membership=member, mandate=mandate, categories=["papiers"]).pk
+
+
 # One factory per kind of object id: it creates an object of the given structure and returns its pk.
 OBJECT_FACTORIES = {
     "person_pk": lambda structure: PersonFactory(structure=structure).pk,
@@ -49,6 +67,8 @@ OBJECT_FACTORIES = {
     "member_pk": lambda structure: HouseholdMemberFactory(household__person__structure=structure).pk,
     "membership_pk": lambda structure: MembershipFactory(structure=structure).pk,
     "token_pk": _token_pk,
+    "mandate_pk": lambda structure: _mandate(structure).pk,
+    "revocation_pk": _revocation_pk,
 }
 
 

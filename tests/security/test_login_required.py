@@ -10,24 +10,14 @@ PUBLIC_ROUTES = {"connexion/", "invitation/<uidb64>/<token>/", "api/v1/schema/"}
 
 
 def all_routes():
-    return [route for route, _ in _walk(get_resolver().url_patterns) if not route.startswith("admin/")]
+    return [(route, pattern) for route, pattern in _walk(get_resolver().url_patterns) if not route.startswith("admin/")]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", all_routes())
-def test_anonymous_is_refused_everywhere_but_the_allow_list(route):
-    url = _url(
-        route,
-        {
-            "person_pk": 1,
-            "accompaniment_pk": 1,
-            "member_pk": 1,
-            "membership_pk": 1,
-            "token_pk": 1,
-            "uidb64": "MQ",
-            "token": "x-y",
-        },
-    )
+@pytest.mark.parametrize(("route", "pattern"), all_routes(), ids=[route for route, _ in all_routes()])
+def test_anonymous_is_refused_everywhere_but_the_allow_list(route, pattern):
+    values = {name: 1 for name in pattern.pattern.converters} | {"uidb64": "MQ", "token": "x-y", "slug": "exemple"}
+    url = _url(route, {name: values[name] for name in pattern.pattern.converters} | {"uidb64": "MQ", "token": "x-y"})
     response = Client().get(url)
     if route in PUBLIC_ROUTES:
         assert response.status_code == 200, (url, response.status_code)

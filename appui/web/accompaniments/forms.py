@@ -1,7 +1,9 @@
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
+from appui.mandates.models import Mandate
 from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple, InlineRadioSelect
 from appui.web.people.forms import DATE_WIDGET
 
@@ -38,10 +40,24 @@ class AccompanimentForm(AppuiForm):
         help_text="Visible par vous seul·e.",
     )
 
+    mandate = forms.ModelChoiceField(
+        label="Mandat utilisé",
+        queryset=Mandate.objects.none(),
+        required=False,
+        empty_label="Aucun",
+        help_text="Obligatoire pour une démarche « faite à sa place ».",
+    )
+
     NOTE_FIELDS = ("outcome", "next_step", "notes")
 
-    def __init__(self, *args: object, show_notes: bool = True, **kwargs: object):
+    def __init__(
+        self, *args: object, show_notes: bool = True, mandates: "QuerySet[Mandate] | None" = None, **kwargs: object
+    ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if mandates is None:
+            del self.fields["mandate"]
+        else:
+            self.fields["mandate"].queryset = mandates  # type: ignore[attr-defined]
         if not show_notes:
             for name in self.NOTE_FIELDS:
                 del self.fields[name]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from appui.accompaniments import services
 from appui.accompaniments.access import access_accompaniment, can_read_notes, can_read_private_note
 from appui.accounts import policy
+from appui.mandates.access import mandates_visible_by
 from appui.people.access import access_person
 from appui.web.middleware import membership_required
 
@@ -21,10 +22,16 @@ def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = access_person(membership=membership, pk=person_pk)
     if not policy.can_record_accompaniment(membership):
         raise PermissionDenied
-    form = AccompanimentForm(request.POST or None, show_notes=policy.can_view_notes(membership))
+    form = AccompanimentForm(
+        request.POST or None,
+        show_notes=policy.can_view_notes(membership),
+        mandates=mandates_visible_by(membership).for_person(person.pk).current(),
+    )
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        mandate = fields.pop("mandate", None)
         try:
-            services.accompaniment_create(membership=membership, person=person, fields=form.cleaned_data)
+            services.accompaniment_create(membership=membership, person=person, fields=fields, mandate=mandate)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -46,7 +53,7 @@ def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpRespo
         raise PermissionDenied
     show_notes = can_read_notes(membership, accompaniment)
     fields = AccompanimentForm.base_fields
-    initial = {name: getattr(accompaniment, name) for name in fields}
+    initial = {name: getattr(accompaniment, name) for name in fields if name != "mandate"}
     form = AccompanimentForm(request.POST or None, initial=initial, show_notes=show_notes)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from appui.accompaniments.access import accompaniments_visible_by, present_accompaniment
 from appui.accounts import policy
 from appui.accounts.access import referent_choices
+from appui.mandates.access import mandates_visible_by
 from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
 from appui.people.selectors import person_search
@@ -116,6 +117,8 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "can_record": policy.can_record_accompaniment(membership),
             "can_view_history": policy.can_view_consultation_history(membership),
             "referents": list(person.referents.all()),
+            "mandates": list(mandates_visible_by(membership).for_person(person.pk)),
+            "can_mandate": policy.can_act_under_mandate(membership) and not person.is_anonymous,
             "title": str(person),
             "nav": "people",
         },
