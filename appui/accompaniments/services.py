@@ -101,6 +101,7 @@ def accompaniment_create(
     procedure category of the accompaniment; its use is journaled.
     """
     from appui.mandates.services import mandate_check_use, mandate_use_record
+
     if not policy.can_record_accompaniment(membership):
         raise PermissionDenied("Votre rôle ne permet pas d'enregistrer un accompagnement.")
     if person.structure_id != membership.structure_id:

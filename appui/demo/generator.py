@@ -17,11 +17,11 @@ from appui.accounts.enums import Role, StructureType
 from appui.accounts.models import Membership, Structure
 from appui.accounts.services import membership_create, structure_create, user_create
 from appui.core.text import normalize
-from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle, Relationship
-from appui.people.models import Person
 from appui.mandates.enums import MandateDuration, procedure_category_choices
 from appui.mandates.models import Mandate
 from appui.mandates.services import mandate_create
+from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle, Relationship
+from appui.people.models import Person
 from appui.people.services import household_member_add, person_anonymous_create, person_create
 
 DEMO_PASSWORD = "appui-demo-2026"
@@ -363,7 +363,11 @@ def load_demo(
             author = rng.choice(writers) if on_behalf else rng.choice(writers + [members[Role.ACCUEIL]])
             day = today if today_entry else today - datetime.timedelta(days=rng.randint(0, 364))
             collective = not on_behalf and rng.random() < 0.08
-            mode = Mode.ON_BEHALF if on_behalf else rng.choices([Mode.WITH_PERSON, Mode.INFORMATION, Mode.REFERRAL], weights=[60, 25, 15])[0]
+            mode = (
+                Mode.ON_BEHALF
+                if on_behalf
+                else rng.choices([Mode.WITH_PERSON, Mode.INFORMATION, Mode.REFERRAL], weights=[60, 25, 15])[0]
+            )
             follow_up = day + datetime.timedelta(days=rng.randint(3, 30)) if rng.random() < 0.2 else None
             fields: dict[str, object] = {
                 "date": day,

@@ -5,7 +5,9 @@ import hashlib
 
 from fpdf import FPDF
 
-_REPLACEMENTS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "–": "-", "—": "-", "œ": "oe", "Œ": "OE"})
+_REPLACEMENTS = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "–": "-", "—": "-", "œ": "oe", "Œ": "OE"}
+)
 
 
 def _latin1(text: str) -> str:
@@ -16,7 +18,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_attestation(*, title: str, lines: list[tuple[str, str]], body: str, content_hash: str, created: datetime.datetime) -> bytes:
+def render_attestation(
+    *, title: str, lines: list[tuple[str, str]], body: str, content_hash: str, created: datetime.datetime
+) -> bytes:
     """Return a one-page A4 PDF; the same inputs always give the same bytes (fixed creation date)."""
     pdf = FPDF(format="A4")
     pdf.set_creation_date(created)

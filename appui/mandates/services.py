@@ -2,7 +2,9 @@
 
 import datetime
 import json
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,9 @@ from .attestation import render_attestation, sha256
 from .enums import CONSENT_VERSION, MandateDuration, procedure_category_choices
 from .models import Mandate, MandateRevocation, MandateUse
 
+if TYPE_CHECKING:
+    from appui.accompaniments.models import Accompaniment
+
 CONSENT_DIR = Path(__file__).resolve().parent / "consent"
 _DURATIONS = {
     MandateDuration.ONE_DAY: relativedelta(days=1),
@@ -33,7 +38,15 @@ def category_labels(categories: list[str]) -> list[str]:
     return [labels.get(c, c) for c in categories]
 
 
-def consent_text(*, person: Person, structure_name: str, categories: list[str], start: datetime.datetime, end: datetime.datetime, version: str = CONSENT_VERSION) -> str:
+def consent_text(
+    *,
+    person: Person,
+    structure_name: str,
+    categories: list[str],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    version: str = CONSENT_VERSION,
+) -> str:
     """Return the consent text the person reads and accepts, in its versioned wording."""
     template = (CONSENT_DIR / f"{version}.txt").read_text(encoding="utf-8")
     return template.format(
@@ -76,7 +89,9 @@ def mandate_create(
         raise ValidationError({"duration": "Durée inconnue."})
     start = timezone.now().replace(microsecond=0)
     end = start + _DURATIONS[MandateDuration(duration)]
-    text = consent_text(person=person, structure_name=membership.structure.name, categories=categories, start=start, end=end)
+    text = consent_text(
+        person=person, structure_name=membership.structure.name, categories=categories, start=start, end=end
+    )
     content_hash = _content_hash(
         {
             "person": person.pk,
@@ -135,7 +150,9 @@ def mandate_create(
 
 
 @transaction.atomic
-def mandate_revoke(*, membership: Membership, mandate: Mandate, categories: list[str] | None, reason: str = "") -> MandateRevocation:
+def mandate_revoke(
+    *, membership: Membership, mandate: Mandate, categories: list[str] | None, reason: str = ""
+) -> MandateRevocation:
     """Withdraw some categories (or all, when ``categories`` is None) and produce a revocation attestation."""
     _check_member(membership, mandate.person)
     mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
@@ -162,7 +179,10 @@ def mandate_revoke(*, membership: Membership, mandate: Mandate, categories: list
             ("Date :", f"{timezone.localtime(now):%d/%m/%Y %H:%M}"),
             ("Enregistrée par :", str(membership.user)),
         ],
-        body="À compter de cette date, la structure ne peut plus réaliser à la place de la personne les démarches retirées.",
+        body=(
+            "À compter de cette date, la structure ne peut plus réaliser à la place de la personne "
+            "les démarches retirées."
+        ),
         content_hash=mandate.content_hash,
         created=now,
     )
@@ -188,7 +208,9 @@ def mandate_revoke(*, membership: Membership, mandate: Mandate, categories: list
     return revocation
 
 
-def mandate_check_use(*, membership: Membership, mandate: Mandate | None, person: Person, categories: set[str], at: datetime.datetime) -> Mandate:
+def mandate_check_use(
+    *, membership: Membership, mandate: Mandate | None, person: Person, categories: set[str], at: datetime.datetime
+) -> Mandate:
     """Return the mandate if it lets the member act in the person's place for ``categories`` at ``at``.
 
     Raise ValidationError in plain French otherwise: no mandate, another person's, expired, revoked, or
@@ -197,9 +219,18 @@ def mandate_check_use(*, membership: Membership, mandate: Mandate | None, person
     if not policy.can_act_under_mandate(membership):
         raise PermissionDenied("Votre rôle ne permet pas de faire des démarches à la place d'une personne.")
     if not categories:
-        raise ValidationError({"themes": "Une démarche faite à la place de la personne doit avoir une catégorie de démarche (papiers, logement…)."})
+        raise ValidationError(
+            {
+                "themes": (
+                    "Une démarche faite à la place de la personne doit avoir une catégorie de démarche "
+                    "(papiers, logement…)."
+                )
+            }
+        )
     if mandate is None:
-        raise ValidationError({"mandate": "« Fait à sa place » exige un mandat valide de la personne. Créez-le d'abord avec elle."})
+        raise ValidationError(
+            {"mandate": "« Fait à sa place » exige un mandat valide de la personne. Créez-le d'abord avec elle."}
+        )
     if mandate.person_id != person.pk or mandate.structure_id != membership.structure_id:
         raise ValidationError({"mandate": "Ce mandat ne concerne pas cette personne."})
     if not mandate.covers(categories, at):
@@ -210,7 +241,14 @@ def mandate_check_use(*, membership: Membership, mandate: Mandate | None, person
     return mandate
 
 
-def mandate_use_record(*, membership: Membership, mandate: Mandate, accompaniment: object, categories: set[str], at: datetime.datetime) -> MandateUse:
+def mandate_use_record(
+    *,
+    membership: Membership,
+    mandate: Mandate,
+    accompaniment: "Accompaniment",
+    categories: set[str],
+    at: datetime.datetime,
+) -> MandateUse:
     """Journal one use of a mandate; called inside the accompaniment's transaction."""
     use = MandateUse.objects.create(
         mandate=mandate, accompaniment=accompaniment, categories=sorted(categories), used_by=membership.user, used_at=at
@@ -231,15 +269,17 @@ def mandate_reminders_send(*, now: datetime.datetime | None = None, within_days:
     """E-mail the author of each mandate expiring within ``within_days`` (once per mandate); return the count."""
     now = now or timezone.now()
     sent = 0
-    for mandate in Mandate.objects.current(now).filter(expires_at__lte=now + datetime.timedelta(days=within_days), reminder_sent_at__isnull=True).select_related("created_by", "structure", "person"):
+    for mandate in (
+        Mandate.objects.current(now)
+        .filter(expires_at__lte=now + datetime.timedelta(days=within_days), reminder_sent_at__isnull=True)
+        .select_related("created_by", "structure", "person")
+    ):
         message = (
             f"Le mandat n° {mandate.pk} ({mandate.structure}) prend fin le "
             f"{timezone.localtime(mandate.expires_at):%d/%m/%Y}. S'il faut le renouveler, faites-le avec la personne."
         )
         with transaction.atomic():
             Mandate.objects.filter(pk=mandate.pk).update(reminder_sent_at=now)
-            transaction.on_commit(
-                lambda user=mandate.created_by, text=message: user.email_user("Un mandat arrive à échéance", text)
-            )
+            transaction.on_commit(partial(mandate.created_by.email_user, "Un mandat arrive à échéance", message))
         sent += 1
     return sent

@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from appui.accompaniments.enums import OnlineService
 from appui.accompaniments.models import Accompaniment, AccompanimentQuerySet
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction
@@ -64,3 +67,28 @@ def mandates_expiring(membership: Membership, within_days: int = 15) -> MandateQ
         .select_related("person")
         .order_by("expires_at")
     )
+
+
+def service_alerts_by_week(structure_ids: list[int], since: datetime.date) -> list[dict[str, object]]:
+    """Return alert counts by online service and week (Monday), newest week first; no personal data."""
+    from appui.service_alerts.models import ServiceAlert
+
+    rows = (
+        ServiceAlert.objects.of_structures(structure_ids)
+        .filter(occurred_on__gte=since)
+        .annotate(week=TruncWeek("occurred_on"))
+        .values("service", "week")
+        .annotate(count=Count("id"), structures=Count("structure", distinct=True))
+        .order_by("-week", "-count", "service")
+    )
+    labels = dict(OnlineService.choices)
+    return [
+        {
+            "week": row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"],
+            "service": row["service"],
+            "service_label": labels.get(row["service"], row["service"]),
+            "count": row["count"],
+            "structures": row["structures"],
+        }
+        for row in rows
+    ]

@@ -45,7 +45,9 @@ def _on_behalf(**extra):
 
 
 def _mandate(worker, person, categories=("logement", "argent"), duration="6m"):
-    return mandate_create(membership=worker, person=person, categories=list(categories), duration=duration, person_present=True)
+    return mandate_create(
+        membership=worker, person=person, categories=list(categories), duration=duration, person_present=True
+    )
 
 
 @pytest.mark.django_db
@@ -53,10 +55,13 @@ def test_create_a_mandate_in_person_through_the_page(worker, person, client_for)
     client = client_for(worker)
     page = _text(client.get(reverse("web:mandate_create", args=[person.pk])))
     assert "n'enregistre jamais les mots de passe" in page
-    refused = client.post(reverse("web:mandate_create", args=[person.pk]), {"categories": ["logement"], "duration": "1m"})
+    refused = client.post(
+        reverse("web:mandate_create", args=[person.pk]), {"categories": ["logement"], "duration": "1m"}
+    )
     assert refused.status_code == 200 and not Mandate.objects.exists()  # the person must be present and agree
     response = client.post(
-        reverse("web:mandate_create", args=[person.pk]), {"categories": ["logement", "papiers"], "duration": "1m", "person_present": "on"}
+        reverse("web:mandate_create", args=[person.pk]),
+        {"categories": ["logement", "papiers"], "duration": "1m", "person_present": "on"},
     )
     mandate = Mandate.objects.get()
     assert response["Location"] == reverse("web:mandate_detail", args=[mandate.pk])
@@ -91,18 +96,26 @@ def test_on_behalf_without_a_mandate_is_refused(worker, person, client_for):
 @pytest.mark.django_db
 def test_on_behalf_with_a_covering_mandate_is_recorded_and_journaled(worker, person, client_for):
     mandate = _mandate(worker, person)
-    response = client_for(worker).post(reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk))
+    response = client_for(worker).post(
+        reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk)
+    )
     assert response.status_code == 302
     use = MandateUse.objects.get()
-    assert use.mandate == mandate and use.accompaniment == Accompaniment.objects.get() and use.categories == ["logement"]
+    assert (
+        use.mandate == mandate and use.accompaniment == Accompaniment.objects.get() and use.categories == ["logement"]
+    )
     assert AuditEvent.objects.filter(action="mandates.use", person_id=person.pk).count() == 1
-    assert "Aucune démarche faite" not in _text(client_for(worker).get(reverse("web:mandate_detail", args=[mandate.pk])))
+    assert "Aucune démarche faite" not in _text(
+        client_for(worker).get(reverse("web:mandate_detail", args=[mandate.pk]))
+    )
 
 
 @pytest.mark.django_db
 def test_a_mandate_that_does_not_cover_the_category_is_refused(worker, person, client_for):
     mandate = _mandate(worker, person, categories=("papiers",))
-    response = client_for(worker).post(reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk))
+    response = client_for(worker).post(
+        reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk)
+    )
     assert "ne couvre pas" in _text(response)
     assert not Accompaniment.objects.exists()
 
@@ -121,12 +134,16 @@ def test_on_behalf_needs_a_procedure_category(worker, person, client_for):
 def test_a_revoked_category_no_longer_covers_and_revocation_has_its_attestation(worker, person, client_for):
     mandate = _mandate(worker, person)
     client = client_for(worker)
-    client.post(reverse("web:mandate_revoke", args=[mandate.pk]), {"categories": ["logement"], "reason": "à sa demande"})
+    client.post(
+        reverse("web:mandate_revoke", args=[mandate.pk]), {"categories": ["logement"], "reason": "à sa demande"}
+    )
     mandate.refresh_from_db()
     assert mandate.active_categories() == ["argent"] and mandate.revoked_at is None
     refused = client.post(reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk))
     assert "ne couvre pas" in _text(refused)
-    allowed = client.post(reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk, themes=["argent"]))
+    allowed = client.post(
+        reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk, themes=["argent"])
+    )
     assert allowed.status_code == 302
     revocation = mandate.revocations.get()
     pdf = client.get(reverse("web:revocation_attestation", args=[revocation.pk])).content
@@ -154,10 +171,17 @@ def test_an_expired_mandate_no_longer_covers(worker, person):
     mandate = _mandate(worker, person, duration="1j")
     # Simulate the passing of time: the mandate ended an hour ago.
     Mandate.objects.filter(pk=mandate.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(days=1, hours=1), expires_at=timezone.now() - datetime.timedelta(hours=1)
+        starts_at=timezone.now() - datetime.timedelta(days=1, hours=1),
+        expires_at=timezone.now() - datetime.timedelta(hours=1),
     )
     mandate.refresh_from_db()
-    fields = {"date": datetime.date.today(), "duration_minutes": 10, "place": "sur_place", "themes": ["logement"], "mode": "fait_a_la_place"}
+    fields = {
+        "date": datetime.date.today(),
+        "duration_minutes": 10,
+        "place": "sur_place",
+        "themes": ["logement"],
+        "mode": "fait_a_la_place",
+    }
     with pytest.raises(ValidationError, match="plus valide"):
         accompaniment_create(membership=worker, person=person, fields=fields, mandate=mandate)
     assert not Accompaniment.objects.exists()
@@ -170,7 +194,13 @@ def test_another_persons_mandate_is_refused(worker, structure, person):
     from appui.accompaniments.services import accompaniment_create
 
     other = _mandate(worker, PersonFactory(structure=structure))
-    fields = {"date": datetime.date.today(), "duration_minutes": 10, "place": "sur_place", "themes": ["logement"], "mode": "fait_a_la_place"}
+    fields = {
+        "date": datetime.date.today(),
+        "duration_minutes": 10,
+        "place": "sur_place",
+        "themes": ["logement"],
+        "mode": "fait_a_la_place",
+    }
     with pytest.raises(ValidationError, match="ne concerne pas"):
         accompaniment_create(membership=worker, person=person, fields=fields, mandate=other)
 
@@ -178,7 +208,13 @@ def test_another_persons_mandate_is_refused(worker, structure, person):
 @pytest.mark.django_db
 def test_api_refuses_on_behalf_without_mandate_and_accepts_with_one(worker, person, client_for):
     client = client_for(worker)
-    body = {"date": datetime.date.today().isoformat(), "duration_minutes": 15, "place": "sur_place", "themes": ["logement"], "mode": "fait_a_la_place"}
+    body = {
+        "date": datetime.date.today().isoformat(),
+        "duration_minutes": 15,
+        "place": "sur_place",
+        "themes": ["logement"],
+        "mode": "fait_a_la_place",
+    }
     url = f"/api/v1/persons/{person.pk}/accompaniments/"
     refused = client.post(url, body, content_type="application/json")
     assert refused.status_code == 400 and "mandat" in refused.json()["mandate"][0]

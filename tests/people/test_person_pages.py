@@ -192,7 +192,9 @@ def test_information_notice_names_the_structure_and_prints(structure, member_of,
 
 
 @pytest.mark.django_db
-def test_referents_default_to_the_creator_and_must_be_members_of_the_structure(structure, other_structure, member_of, client_for):
+def test_referents_default_to_the_creator_and_must_be_members_of_the_structure(
+    structure, other_structure, member_of, client_for
+):
     member = member_of(structure)
     colleague = member_of(structure, Role.MEDIATEUR)
     outsider = member_of(other_structure)
@@ -202,5 +204,6 @@ def test_referents_default_to_the_creator_and_must_be_members_of_the_structure(s
     client.post(reverse("web:person_create"), {**VALID, "referents": [member.user.pk, colleague.user.pk]})
     person = Person.objects.get()
     assert set(person.referents.all()) == {member.user, colleague.user}
-    response = client.post(reverse("web:person_create"), {**VALID, "first_name": "Autre", "referents": [outsider.user.pk]})
+    data = {**VALID, "first_name": "Autre", "referents": [outsider.user.pk]}
+    response = client.post(reverse("web:person_create"), data)
     assert response.status_code == 200 and Person.objects.count() == 1

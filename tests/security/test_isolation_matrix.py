@@ -4,6 +4,8 @@ The URL list is introspected from the resolver: a new URL with an object id is c
 new kind of id without a factory below makes ``test_every_object_url_is_covered`` fail.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -60,6 +62,14 @@ def _revocation_pk(structure):
     return mandate_revoke(membership=member, mandate=mandate, categories=["papiers"]).pk
 
 
+def _alert_pk(structure):
+    from appui.service_alerts.services import service_alert_create
+
+    member = MembershipFactory(structure=structure, role=Role.MEDIATEUR)
+    fields = {"service": "caf", "step": "connexion", "occurred_on": datetime.date.today()}
+    return service_alert_create(membership=member, fields=fields).pk
+
+
 # One factory per kind of object id: it creates an object of the given structure and returns its pk.
 OBJECT_FACTORIES = {
     "person_pk": lambda structure: PersonFactory(structure=structure).pk,
@@ -69,6 +79,7 @@ OBJECT_FACTORIES = {
     "token_pk": _token_pk,
     "mandate_pk": lambda structure: _mandate(structure).pk,
     "revocation_pk": _revocation_pk,
+    "alert_pk": _alert_pk,
 }
 
 

@@ -48,7 +48,14 @@ def mandate_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(
         request,
         "web/mandates/form.html",
-        {"form": form, "person": person, "consent_preview": preview, "consent_version": CONSENT_VERSION, "title": f"Nouveau mandat — {person}", "nav": "people"},
+        {
+            "form": form,
+            "person": person,
+            "consent_preview": preview,
+            "consent_version": CONSENT_VERSION,
+            "title": f"Nouveau mandat — {person}",
+            "nav": "people",
+        },
     )
 
 

@@ -3,7 +3,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from appui.accounts.models import User
-
 from appui.core.communes import validate_commune_code
 from appui.people.enums import (
     AgeBand,
