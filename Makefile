@@ -7,7 +7,7 @@ export APPUI_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser install migrate demo quality lock bench clean
+.PHONY: run test test-browser install migrate demo quality lock bench clean code
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,6 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+code: install
+	$(BIN)/python manage.py demo_otp_code

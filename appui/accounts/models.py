@@ -160,3 +160,17 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "appui_" + secrets.token_urlsafe(32)
+
+
+class LoginSession(models.Model):
+    """The session keys a user logged in with, so that deactivation or a factor reset can end them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "session ouverte"
+
+    def __str__(self) -> str:
+        return f"Session de {self.user} ({self.created_at:%Y-%m-%d %H:%M})"

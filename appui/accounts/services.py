@@ -116,6 +116,10 @@ def member_deactivate(*, by: Membership, membership: Membership) -> Membership:
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
     membership.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if not Membership.objects.active().filter(user_id=membership.user_id).exclude(pk=membership.pk).exists():
+        from .second_factor import end_sessions
+
+        end_sessions(user=membership.user)
     audit_record(
         actor=by.user,
         structure=by.structure,

@@ -14,6 +14,9 @@ def resolve_membership(request: Request) -> Membership | None:
     user = request.user
     if not user or not user.is_authenticated:
         return None
+    # A browser session reaches the API only after the second factor, as it does the pages.
+    if not getattr(user, "is_verified", lambda: False)():
+        return None
     active = Membership.objects.active().filter(user=user).select_related("structure", "user")
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     if chosen:

@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     MEMBER_DEACTIVATE = "member.deactivate", "Désactivation d'un membre"
     MEMBER_REACTIVATE = "member.reactivate", "Réactivation d'un membre"
     USER_CREATE = "user.create", "Création d'un compte"
+    SECOND_FACTOR_ENROLL = "auth.second_factor_enroll", "Activation de la double authentification"
+    SECOND_FACTOR_RESET = "auth.second_factor_reset", "Réinitialisation de la double authentification"
     API_TOKEN_CREATE = "api_token.create", "Création d'un jeton d'API"
     API_TOKEN_REVOKE = "api_token.revoke", "Révocation d'un jeton d'API"
 

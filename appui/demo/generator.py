@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils import timezone
 
 from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
@@ -25,6 +26,9 @@ from appui.people.models import Person
 from appui.people.services import household_member_add, person_anonymous_create, person_create
 
 DEMO_PASSWORD = "appui-demo-2026"
+# Every demo account shares this authenticator key (base32 in the README; `manage.py demo_otp_code` prints the
+# current code). Demo only: real accounts pair their own app at first login.
+DEMO_TOTP_KEY_HEX = "417070756920646d6f2064656d6f2032303236"  # "Appui dmo demo 2026"
 
 FIRST_NAMES_F = [
     "Marie",
@@ -308,6 +312,7 @@ def load_demo(
                 email=f"{prefix}@{demo.domain}", first_name=first, last_name=last, password=DEMO_PASSWORD
             )
             counts["users"] += 1
+            TOTPDevice.objects.create(user=user, name="Démo", key=DEMO_TOTP_KEY_HEX, confirmed=True)
             members[role] = membership_create(
                 user=user,
                 structure=structure,
@@ -393,3 +398,10 @@ def load_demo(
             )
             counts["accompaniments"] += 1
     return counts
+
+
+def demo_totp_base32() -> str:
+    """Return the demo authenticator key as an authenticator app expects it (base32)."""
+    import base64
+
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode().rstrip("=")

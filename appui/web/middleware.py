@@ -1,7 +1,11 @@
 """Request-level access control for the web interface."""
 
+import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from appui.accounts.models import Membership
+from appui.accounts.second_factor import has_second_factor
+from appui.accounts.signals import SESSION_LOGIN_AT
 
 SESSION_KEY = "appui_membership_id"
 
@@ -29,11 +35,10 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
 class MembershipMiddleware:
     """Attach ``request.membership``: the structure the user works in now, and their role there.
 
-    The membership is re-read on every request, so a deactivated member loses access at once.
-    This is also where a verified second factor will be required (issue 4): one check before any page.
+    The membership is re-read on every request, so a deactivated member loses access at once. Before it,
+    two checks: the absolute session limit (12 hours after login) and the second factor — a user who only
+    typed a password reaches nothing but the second-factor pages.
     """
-
-    EXEMPT_URL_NAMES = frozenset({"web:choose_structure", "web:logout"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -42,22 +47,67 @@ class MembershipMiddleware:
         request.membership = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
-            active = Membership.objects.active().filter(user=user).select_related("structure", "user")
-            chosen = request.session.get(SESSION_KEY)
-            membership = active.filter(pk=chosen).first() if chosen else None
-            if membership is None:
-                memberships = list(active[:2])
-                if len(memberships) == 1:
-                    membership = memberships[0]
-                    request.session[SESSION_KEY] = membership.pk
-                elif not memberships and not user.is_superuser:
-                    logout(request)
-                    messages.error(
-                        request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure."
-                    )
-                    return redirect("web:login")
-            request.membership = membership  # type: ignore[attr-defined]
+            login_at = request.session.get(SESSION_LOGIN_AT)
+            if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                messages.info(request, "Votre session a expiré : reconnectez-vous.")
+                return redirect("web:login")
+            if user.is_verified():
+                response = self._attach_membership(request, user)
+                if response is not None:
+                    return response
         return self.get_response(request)
+
+    def _attach_membership(self, request: HttpRequest, user: Any) -> HttpResponse | None:
+        active = Membership.objects.active().filter(user=user).select_related("structure", "user")
+        chosen = request.session.get(SESSION_KEY)
+        membership = active.filter(pk=chosen).first() if chosen else None
+        if membership is None:
+            memberships = list(active[:2])
+            if len(memberships) == 1:
+                membership = memberships[0]
+                request.session[SESSION_KEY] = membership.pk
+            elif not memberships and not user.is_superuser:
+                logout(request)
+                messages.error(request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure.")
+                return redirect("web:login")
+        request.membership = membership  # type: ignore[attr-defined]
+        return None
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.is_verified()
+            or request.path.startswith("/api/")
+            or getattr(view_func, "second_factor_not_required", False)
+            or getattr(view_func, "login_required", True) is False
+        ):
+            return None
+        step = "web:otp_verify" if has_second_factor(user) else "web:otp_enroll"
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def second_factor_not_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view that a password-only session may reach (the second-factor pages, logout)."""
+    view.second_factor_not_required = True  # type: ignore[attr-defined]
+    return view
+
+
+class NoStoreMiddleware:
+    """Forbid caching of every page and API answer: they may hold personal data (OWASP ASVS 8.2.1)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 def membership_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

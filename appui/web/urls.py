@@ -12,6 +12,8 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("connexion/", auth.LoginView.as_view(), name="login"),
     path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
+    path("connexion/verification/", auth.otp_verify, name="otp_verify"),
+    path("connexion/activation/", auth.otp_enroll, name="otp_enroll"),
     path("structure/", auth.choose_structure, name="choose_structure"),
     path("invitation/<uidb64>/<token>/", auth.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("personnes/", people.person_list, name="person_list"),
@@ -36,6 +38,7 @@ urlpatterns = [
     path("equipe/inviter/", members.member_invite, name="member_invite"),
     path("equipe/<int:membership_pk>/desactiver/", members.member_deactivate, name="member_deactivate"),
     path("equipe/<int:membership_pk>/reactiver/", members.member_reactivate, name="member_reactivate"),
+    path("equipe/<int:membership_pk>/double-authentification/", members.member_reset_second_factor, name="member_reset_second_factor"),
     path("api-jetons/", members.token_list, name="token_list"),
     path("api-jetons/<int:token_pk>/revoquer/", members.token_revoke, name="token_revoke"),
     # Feature packages keep their own URL lists; names stay in the "web" namespace.

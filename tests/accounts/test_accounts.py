@@ -2,13 +2,17 @@ import html
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accounts.enums import Role
 from appui.accounts.models import ApiToken, Membership, User
 from tests.accounts.factories import PASSWORD, MembershipFactory, StructureFactory
+from appui.web.middleware import SESSION_KEY
+from tests.conftest import logged_in_client, password_login, totp_code, verified_device
 from tests.people.factories import PersonFactory
 
 
@@ -17,12 +21,38 @@ def _text(response):
 
 
 @pytest.mark.django_db
-def test_login_by_email_and_password(structure, member_of):
+def test_login_by_email_then_pair_an_authenticator_at_first_login(structure, member_of):
     member = member_of(structure)
-    client = Client()
-    response = client.post(reverse("web:login"), {"username": member.user.email.upper(), "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("web:dashboard")
+    client, response = password_login(member.user.email.upper(), PASSWORD)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("web:otp_enroll"))
+    # With only a password, nothing else is reachable.
+    assert client.get(reverse("web:dashboard"))["Location"].startswith(reverse("web:otp_enroll"))
+    page = _text(client.get(response["Location"]))
+    assert "data:image/svg+xml" in page and 'id="cle-totp"' in page
+    device = TOTPDevice.objects.get(user=member.user, confirmed=False)
+    wrong = client.post(reverse("web:otp_enroll"), {"token": "000000", "next": "/"})
+    assert "Code incorrect" in _text(wrong) or totp_code(device) == "000000"
+    done = client.post(reverse("web:otp_enroll"), {"token": totp_code(device), "next": "/"})
+    codes = re.findall(r"<code>(\d{8})</code>", done.content.decode())
+    assert len(codes) == 10
     assert client.get(reverse("web:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_second_login_asks_the_code_and_backup_codes_work_once(structure, member_of):
+    from appui.accounts.second_factor import backup_codes_regenerate
+
+    member = member_of(structure)
+    device = verified_device(member.user)
+    codes = backup_codes_regenerate(user=member.user)
+    client, response = password_login(member.user.email, PASSWORD)
+    assert response["Location"].startswith(reverse("web:otp_verify"))
+    assert "Code incorrect" in _text(client.post(reverse("web:otp_verify"), {"token": "12345678", "next": "/"}))
+    assert client.post(reverse("web:otp_verify"), {"token": codes[0], "next": "/"})["Location"] == "/"
+    assert client.get(reverse("web:dashboard")).status_code == 200
+    second, _ = password_login(member.user.email, PASSWORD)
+    assert "Code incorrect" in _text(second.post(reverse("web:otp_verify"), {"token": codes[0], "next": "/"}))
+    assert second.post(reverse("web:otp_verify"), {"token": totp_code(device), "next": "/"}).status_code == 302
 
 
 @pytest.mark.django_db
@@ -42,8 +72,10 @@ def test_member_of_two_structures_chooses_and_only_sees_the_chosen_one(member_of
     membership = member_of(first)
     other = MembershipFactory(user=membership.user, structure=second, role=Role.MEDIATEUR)
     person_in_second = PersonFactory(structure=second)
-    client = Client()
-    client.force_login(membership.user)
+    client = logged_in_client(membership)
+    session = client.session
+    del session[SESSION_KEY]  # as right after login: no structure chosen yet
+    session.save()
     response = client.get(reverse("web:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("web:choose_structure"))
     client.post(reverse("web:choose_structure"), {"membership": membership.pk})
@@ -78,7 +110,8 @@ def test_manager_invites_a_member_who_sets_a_strong_password(
     assert "trop courant" in _text(common)
     ok = newcomer.post(form_url, {"new_password1": "un-vrai-secret-du-soir", "new_password2": "un-vrai-secret-du-soir"})
     assert ok.status_code == 302
-    assert Client().login(username="nouvelle@example.org", password="un-vrai-secret-du-soir")
+    _, login = password_login("nouvelle@example.org", "un-vrai-secret-du-soir")
+    assert login["Location"].startswith(reverse("web:otp_enroll"))
 
 
 @pytest.mark.django_db
@@ -107,8 +140,10 @@ def test_deactivating_a_member_ends_their_access_at_the_next_request(structure, 
 
     _, token = api_token_create(membership=worker, name="script")
     assert client_for(manager).post(reverse("web:member_deactivate", args=[worker.pk])).status_code == 302
+    # The session itself is gone from the store, not just refused.
+    assert not Session.objects.filter(session_key=worker_client.session.session_key).exists()
     response = worker_client.get(reverse("web:dashboard"))
-    assert response.status_code == 302 and response["Location"] == reverse("web:login")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("web:login"))
     assert Client().get("/api/v1/persons/", HTTP_AUTHORIZATION=f"Token {token}").status_code in {401, 403}
     client_for(manager).post(reverse("web:member_reactivate", args=[worker.pk]))
     assert client_for(worker).get(reverse("web:dashboard")).status_code == 200

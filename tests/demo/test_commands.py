@@ -1,12 +1,13 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accompaniments.models import Accompaniment
 from appui.accounts.enums import Role
 from appui.accounts.models import Membership, Structure, User
 from appui.demo.generator import DEMO_PASSWORD
 from appui.people.models import Person
+from tests.conftest import password_login, totp_code
 
 
 @pytest.mark.django_db
@@ -34,7 +35,8 @@ def test_create_structure_and_user_commands(capsys):
     membership = Membership.objects.get()
     assert membership.role == Role.TRAVAILLEUR_SOCIAL and membership.bound_by_secrecy
     password = out.split("Mot de passe provisoire : ")[1].strip()
-    assert Client().login(username="agent@roubaix.fr", password=password)
+    _, response = password_login("agent@roubaix.fr", password)
+    assert response["Location"].startswith("/connexion/activation/")  # password accepted, second factor next
 
 
 @pytest.mark.django_db
@@ -64,7 +66,11 @@ def test_load_demo_builds_two_structures_with_every_role_and_real_logins(capsys)
         assert not Accompaniment.objects.filter(structure=structure).exclude(person__structure=structure).exists()
     out = capsys.readouterr().out
     assert "social@ccas-demo.fr" in out and DEMO_PASSWORD in out
-    assert Client().login(username="social@ccas-demo.fr", password=DEMO_PASSWORD)
+    client, response = password_login("social@ccas-demo.fr", DEMO_PASSWORD)
+    assert response["Location"].startswith("/connexion/verification/")  # demo accounts have an authenticator
+    device = TOTPDevice.objects.get(user__email="social@ccas-demo.fr")
+    assert client.post("/connexion/verification/", {"token": totp_code(device), "next": "/"})["Location"] == "/"
+    assert client.get("/").status_code == 200
     call_command("load_demo", "--if-empty")
     assert Structure.objects.count() == 2
     with pytest.raises(CommandError):

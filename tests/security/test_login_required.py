@@ -2,8 +2,10 @@
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 from django.urls import get_resolver
 
+from tests.conftest import verified_device
 from tests.security.test_isolation_matrix import _url, _walk
 
 PUBLIC_ROUTES = {"connexion/", "invitation/<uidb64>/<token>/", "api/v1/schema/"}
@@ -41,10 +43,14 @@ def test_admin_is_closed_to_staff_members_who_are_not_superusers(structure, memb
 
 
 @pytest.mark.django_db
-def test_admin_opens_for_a_superuser(django_user_model):
+def test_admin_opens_for_a_superuser_after_the_second_factor(django_user_model):
     admin = django_user_model.objects.create_superuser(
         "root@example.org", "a-long-admin-password", first_name="R", last_name="S"
     )
     client = Client()
     client.force_login(admin)
+    assert client.get("/admin/")["Location"].startswith("/connexion/activation/")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(admin).persistent_id
+    session.save()
     assert client.get("/admin/").status_code == 200

@@ -36,3 +36,11 @@ class ChoosePasswordForm(AppuiForm, SetPasswordForm):
         self.fields["new_password1"].label = "Nouveau mot de passe"
         self.fields["new_password1"].help_text = "Au moins 12 caractères, pas un mot de passe courant."
         self.fields["new_password2"].label = "Confirmez le mot de passe"
+
+
+class OtpForm(AppuiForm):
+    token = forms.CharField(
+        label="Code à 6 chiffres de votre application, ou un code de secours",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

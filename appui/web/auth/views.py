@@ -4,18 +4,25 @@ The login is a pipeline of steps kept in the session (password, then structure);
 (issue 4) becomes one more step between them without changing the other pages.
 """
 
+import base64
+from urllib.parse import urlencode
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django_otp import login as otp_login
+from django_otp import match_token
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from appui.web.middleware import SESSION_KEY
+from appui.accounts import second_factor
+from appui.web.middleware import SESSION_KEY, second_factor_not_required
 
-from .forms import ChoosePasswordForm, ChooseStructureForm, LoginForm
+from .forms import ChoosePasswordForm, ChooseStructureForm, LoginForm, OtpForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -25,9 +32,72 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": "Connexion"}
 
+    def get_success_url(self) -> str:
+        # After the password comes the second factor, whatever page was asked for.
+        step = "web:otp_verify" if second_factor.has_second_factor(self.request.user) else "web:otp_enroll"  # type: ignore[arg-type]
+        return f"{reverse(step)}?{urlencode({'next': self.get_redirect_url() or reverse('web:dashboard')})}"
 
+
+@method_decorator(second_factor_not_required, name="dispatch")
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return reverse("web:dashboard")
+
+
+@second_factor_not_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Second step of the login: a code from the authenticator app, or a single-use backup code."""
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    if not second_factor.has_second_factor(request.user):  # type: ignore[arg-type]
+        return redirect(f"{reverse('web:otp_enroll')}?{urlencode({'next': _next_url(request)})}")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", "Code incorrect ou expiré. Réessayez avec le code affiché maintenant.")
+    return render(request, "web/auth/otp_verify.html", {"form": form, "next": _next_url(request), "title": "Vérification en deux étapes"})
+
+
+@second_factor_not_required
+def otp_enroll(request: HttpRequest) -> HttpResponse:
+    """First login: pair an authenticator app (QR code or key), confirm with a code, get backup codes."""
+    user = request.user
+    if second_factor.has_second_factor(user):  # type: ignore[arg-type]
+        return redirect(f"{reverse('web:otp_verify')}?{urlencode({'next': _next_url(request)})}")
+    device = second_factor.totp_enrollment_start(user=user)  # type: ignore[arg-type]
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = second_factor.totp_enrollment_confirm(user=user, device=device, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        if codes is not None:
+            otp_login(request, device)
+            return render(
+                request,
+                "web/auth/backup_codes.html",
+                {"codes": codes, "next": _next_url(request), "title": "Vos codes de secours"},
+            )
+        form.add_error("token", "Code incorrect. Vérifiez l'heure de votre téléphone et saisissez le code affiché.")
+    qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=5, dark="#000091")
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "web/auth/otp_enroll.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _next_url(request),
+            "title": "Activer la double authentification",
+        },
+    )
 
 
 def choose_structure(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from appui.accounts import policy, services
+from appui.accounts.second_factor import second_factor_reset
 from appui.accounts.access import access_api_token, access_member, api_tokens_of, members_visible_by
 from appui.web.middleware import membership_required
 
@@ -105,3 +106,18 @@ def token_revoke(request: HttpRequest, token_pk: int) -> HttpResponse:
     services.api_token_revoke(membership=membership, token=token)
     messages.success(request, "Le jeton est révoqué.")
     return redirect("web:token_list")
+
+
+@require_POST
+@membership_required
+def member_reset_second_factor(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    """A member lost their phone: remove their devices; they pair a new one at their next login."""
+    membership = request.membership  # type: ignore[attr-defined]
+    target = access_member(membership=membership, pk=membership_pk)
+    try:
+        second_factor_reset(by=membership, membership=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{target.user} devra configurer à nouveau sa double authentification.")
+    return redirect("web:member_list")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from appui.demo.generator import DEMO_PASSWORD, demo_logins, load_demo
+from appui.demo.generator import DEMO_PASSWORD, demo_logins, demo_totp_base32, load_demo
 
 
 class Command(BaseCommand):
@@ -37,5 +37,9 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         self.stdout.write(f"\nComptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+        self.stdout.write(
+            f"Double authentification : clé {demo_totp_base32()} dans votre application, "
+            "ou code du moment avec « make code »."
+        )
         for structure, role, email in demo_logins():
             self.stdout.write(f"  {email:<38} {role:<45} {structure}")

@@ -1,0 +1,17 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django_otp.oath import TOTP
+
+from appui.demo.generator import DEMO_TOTP_KEY_HEX, demo_totp_base32
+
+
+class Command(BaseCommand):
+    help = "Affiche le code de double authentification actuel des comptes de démonstration."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        totp = TOTP(bytes.fromhex(DEMO_TOTP_KEY_HEX))
+        totp.time = time.time()
+        remaining = 30 - int(time.time()) % 30
+        self.stdout.write(f"Code actuel : {totp.token():06d} (valable encore {remaining} s)")
+        self.stdout.write(f"Clé à ajouter dans une application d'authentification : {demo_totp_base32()}")
