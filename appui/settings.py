@@ -233,3 +233,9 @@ LOGGING = {
 
 # django-axes reads the login from this form field (the login form names it "username", holding the e-mail).
 AXES_USERNAME_FORM_FIELD = "username"
+
+# Field encryption key ring (appui.core.crypto): a JSON file outside the database, distinct from SECRET_KEY.
+# `make run` creates var/field-keys.json for development; production must point to its own file.
+APPUI_FIELD_KEYS_FILE = os.environ.get(
+    "APPUI_FIELD_KEYS_FILE", str(BASE_DIR / "var" / "field-keys.json") if DEBUG else ""
+)

@@ -16,3 +16,10 @@ STORAGES = {
 # switched off here; tests/security/test_authentication.py switches it back on to check it.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+
+# A fixed test key ring (never used outside tests): two keys, "test1" current.
+APPUI_FIELD_KEYS_FILE = ""
+APPUI_FIELD_KEYS = (
+    '{"current": "test1", "keys": {"test1": "02vWrm94YhaAcDsejn1lyINKbsXVSZmh6TL3n90lTys=", '
+    '"test0": "1Bq0trQ/USWPZxj1lMwsal39dnSGBym3fWFKdmrPXOg="}}'
+)

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from appui.core.fields import EncryptedTextField
+
 from .enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
 
 if TYPE_CHECKING:
@@ -46,14 +48,14 @@ class Accompaniment(models.Model):
     online_services = models.JSONField("services en ligne concernés", default=list, blank=True)
     mode = models.CharField("réalisation", max_length=20, choices=Mode.choices)
     autonomy = models.CharField("autonomie observée", max_length=30, choices=Autonomy.choices, blank=True)
-    outcome = models.TextField("résultat", blank=True)
-    next_step = models.TextField("suite à donner", blank=True)
+    outcome = EncryptedTextField("résultat", blank=True)
+    next_step = EncryptedTextField("suite à donner", blank=True)
     follow_up_date = models.DateField("date de suivi", null=True, blank=True)
     follow_up_done = models.BooleanField("suivi fait", default=False)
-    notes = models.TextField("notes", blank=True)
+    notes = EncryptedTextField("notes", blank=True)
     # Notes written under professional secrecy are shared only with members also bound by it (CASF L.121-6-2).
     notes_under_secrecy = models.BooleanField("notes couvertes par le secret professionnel", default=False)
-    private_note = models.TextField("note privée (visible par vous seul·e)", blank=True)
+    private_note = EncryptedTextField("note privée (visible par vous seul·e)", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 

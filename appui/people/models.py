@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from appui.core.communes import get_commune, validate_commune_code
+from appui.core.fields import EncryptedJSONField, EncryptedTextField
 
 from .enums import AgeBand, EmploymentStatus, FamilySituation, HousingStatus, Language, Relationship
 
@@ -61,8 +62,9 @@ class Person(models.Model):
     employment_status = models.CharField(
         "situation professionnelle", max_length=30, choices=EmploymentStatus.choices, blank=True
     )
-    obstacles = models.JSONField("freins", default=list, blank=True)
-    situation_details = models.TextField("précisions sur la situation", blank=True)
+    # Encrypted at rest: obstacles may reveal health or disability (RGPD art. 9), details are social data.
+    obstacles = EncryptedJSONField("freins", default=list, blank=True)
+    situation_details = EncryptedTextField("précisions sur la situation", blank=True)
 
     referents = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="referred_persons", verbose_name="référents"
