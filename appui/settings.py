@@ -239,3 +239,6 @@ AXES_USERNAME_FORM_FIELD = "username"
 APPUI_FIELD_KEYS_FILE = os.environ.get(
     "APPUI_FIELD_KEYS_FILE", str(BASE_DIR / "var" / "field-keys.json") if DEBUG else ""
 )
+
+# Audit: personal fields of events are erased after this many days (CNIL: access logs kept 6 to 12 months).
+APPUI_AUDIT_PERSONAL_RETENTION_DAYS = int(os.environ.get("APPUI_AUDIT_PERSONAL_RETENTION_DAYS", "365"))

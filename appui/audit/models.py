@@ -29,7 +29,13 @@ class AuditEvent(models.Model):
     Person and object are plain ids, not foreign keys, so that no cascade can ever touch the log.
     """
 
-    created_at = models.DateTimeField("date (UTC)", auto_now_add=True, db_index=True)
+    # Hash chain (tamper evidence): each event carries the hash of the previous one. ``personal_digest``
+    # covers the personal fields, so they can be purged after their retention period without breaking it.
+    seq = models.BigIntegerField("numéro d'ordre", unique=True, null=True)
+    prev_hash = models.CharField("empreinte précédente", max_length=64, blank=True)
+    hash = models.CharField("empreinte", max_length=64, blank=True)
+    personal_digest = models.CharField("empreinte des données personnelles", max_length=64, blank=True)
+    created_at = models.DateTimeField("date (UTC)", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="auteur"
     )
@@ -54,9 +60,22 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} par {self.actor_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
+        if self.pk is not None or not self.hash:
             raise ImmutableAuditError("Les événements d'audit ne peuvent pas être modifiés.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableAuditError("Les événements d'audit ne peuvent pas être supprimés.")
+
+
+class AuditChainHead(models.Model):
+    """The last link of the hash chain: one row, locked by each writer so that links never fork."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "tête de la chaîne d'audit"
+
+    def __str__(self) -> str:
+        return f"Chaîne d'audit : {self.seq} événements"
