@@ -108,3 +108,32 @@ def decrypt(stored: str, *, context: str) -> str:
         raise
     except Exception as exc:  # cryptography raises InvalidTag on any tampering
         raise DecryptionError("Valeur chiffrée illisible (clé erronée ou donnée altérée).") from exc
+
+
+BINARY_PREFIX = b"enc1:"
+
+
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Encrypt binary content (documents) with the current key: ``enc1:<key id>:`` + nonce ‖ ciphertext ‖ tag."""
+    ring = keyring()
+    nonce = secrets.token_bytes(12)
+    sealed = ring.aead(ring.current).encrypt(nonce, data, context.encode())
+    return BINARY_PREFIX + ring.current.encode() + b":" + nonce + sealed
+
+
+def decrypt_bytes(stored: bytes, *, context: str) -> bytes:
+    if not stored.startswith(BINARY_PREFIX):
+        return stored
+    key_id, blob = stored[len(BINARY_PREFIX) :].split(b":", 1)
+    try:
+        return keyring().aead(key_id.decode()).decrypt(blob[:12], blob[12:], context.encode())
+    except DecryptionError:
+        raise
+    except Exception as exc:
+        raise DecryptionError("Contenu chiffré illisible (clé erronée ou donnée altérée).") from exc
+
+
+def key_id_of_bytes(stored: bytes) -> str | None:
+    if not stored.startswith(BINARY_PREFIX):
+        return None
+    return stored[len(BINARY_PREFIX) :].split(b":", 1)[0].decode()

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import models
 
-from .crypto import decrypt, encrypt, is_encrypted
+from .crypto import BINARY_PREFIX, decrypt, decrypt_bytes, encrypt, encrypt_bytes, is_encrypted
 
 
 class EncryptedMixin:
@@ -59,6 +59,23 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
 
     def formfield(self, **kwargs: Any) -> Any:
         return None
+
+
+class EncryptedBinaryField(EncryptedMixin, models.BinaryField):
+    """Binary content (a document) stored encrypted."""
+
+    def get_internal_type(self) -> str:
+        return "BinaryField"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return value
+        return decrypt_bytes(bytes(value), context=self.encryption_context)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is not None and not bytes(value).startswith(BINARY_PREFIX):
+            value = encrypt_bytes(bytes(value), context=self.encryption_context)
+        return super().get_db_prep_value(value, connection, prepared)
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:

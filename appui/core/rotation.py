@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from .crypto import encrypt, is_encrypted, key_id_of, keyring
+from .crypto import decrypt_bytes, encrypt, encrypt_bytes, is_encrypted, key_id_of, key_id_of_bytes, keyring
 from .fields import encrypted_fields
 
 
@@ -26,12 +26,19 @@ def rotate_all(*, batch_size: int = 500, progress: Callable[[str], object] | Non
                 break
             with transaction.atomic():
                 for pk, stored in rows:
-                    if stored in (None, "") or key_id_of(stored) == current:
+                    if stored in (None, "", b""):
                         continue
-                    plaintext = _plaintext(field, stored)
-                    model._base_manager.filter(pk=pk).update(
-                        **{field.attname: encrypt(plaintext, context=field.encryption_context)}  # type: ignore[attr-defined]
-                    )
+                    if isinstance(stored, (bytes, memoryview)):
+                        stored = bytes(stored)
+                        if key_id_of_bytes(stored) == current:
+                            continue
+                        clear = decrypt_bytes(stored, context=field.encryption_context)  # type: ignore[attr-defined]
+                        value: object = encrypt_bytes(clear, context=field.encryption_context)  # type: ignore[attr-defined]
+                    else:
+                        if key_id_of(stored) == current:
+                            continue
+                        value = encrypt(_plaintext(field, stored), context=field.encryption_context)  # type: ignore[attr-defined]
+                    model._base_manager.filter(pk=pk).update(**{field.attname: value})
                     done += 1
             last_pk = rows[-1][0]
         report[label] = done
