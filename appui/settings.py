@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "appui.guides",
     "appui.mandates",
     "appui.service_alerts",
+    "appui.documents",
     "appui.reporting",
     "appui.demo",
     "appui.web",

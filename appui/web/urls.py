@@ -47,4 +47,5 @@ urlpatterns = [
     path("", include("appui.web.guides.urls")),
     path("", include("appui.web.mandates.urls")),
     path("", include("appui.web.service_alerts.urls")),
+    path("", include("appui.web.documents.urls")),
 ]
