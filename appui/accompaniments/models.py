@@ -16,8 +16,13 @@ if TYPE_CHECKING:
 
 class AccompanimentQuerySet(models.QuerySet["Accompaniment"]):
     def visible_by(self, membership: "Membership") -> "AccompanimentQuerySet":
-        """Return the accompaniments of the member's structure, nothing else."""
-        return self.filter(structure_id=membership.structure_id)
+        """Return the accompaniments of the member's structure, nothing else (archived persons: DPO only)."""
+        from appui.accounts.enums import Role
+
+        queryset = self.filter(structure_id=membership.structure_id)
+        if membership.role != Role.DPO:
+            queryset = queryset.filter(person__archived_at__isnull=True)
+        return queryset
 
     def for_person(self, person_id: int) -> "AccompanimentQuerySet":
         return self.filter(person_id=person_id)

@@ -84,6 +84,13 @@ class Structure(models.Model):
     )
     commune_code = models.CharField("code commune INSEE", max_length=5, validators=[validate_commune_code])
     is_active = models.BooleanField("active", default=True)
+    address = models.CharField("adresse", max_length=255, blank=True)
+    dpo_contact = models.CharField(
+        "contact du délégué à la protection des données", max_length=255, blank=True, help_text="E-mail ou adresse."
+    )
+    # CNIL référentiel « accompagnement social » (2021): active base until 2 years after the last contact.
+    retention_months = models.PositiveSmallIntegerField("conservation en base active (mois)", default=24)
+    archive_months = models.PositiveSmallIntegerField("conservation en archive (mois)", default=36)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     file_counter = models.PositiveIntegerField("dernier numéro de dossier", default=0, editable=False)
 
@@ -95,6 +102,11 @@ class Structure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_public_body(self) -> bool:
+        """Public bodies' records are public archives: their elimination needs an approved list."""
+        return self.type in {StructureType.CCAS, StructureType.DEPARTEMENT, StructureType.COMMUNE}
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

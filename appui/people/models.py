@@ -17,8 +17,16 @@ if TYPE_CHECKING:
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_by(self, membership: "Membership") -> "PersonQuerySet":
-        """Return the persons the member may reach: those of the member's structure, nothing else."""
-        return self.filter(structure_id=membership.structure_id)
+        """Return the persons the member may reach: those of the member's structure, nothing else.
+
+        Archived records (no activity for the retention period) are readable by the DPO only.
+        """
+        from appui.accounts.enums import Role
+
+        queryset = self.filter(structure_id=membership.structure_id)
+        if membership.role != Role.DPO:
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
 
     def named(self) -> "PersonQuerySet":
         return self.filter(is_anonymous=False)
@@ -79,6 +87,8 @@ class Person(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
     last_activity_at = models.DateTimeField("dernière activité", null=True, blank=True, db_index=True)
+    archived_at = models.DateTimeField("archivée le", null=True, blank=True, db_index=True)
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -152,3 +162,7 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} ({self.get_relationship_display()})"
+
+
+from .requests import RightsRequest  # noqa: E402,F401  (models registered with the people app)
+from .retention import EliminationList  # noqa: E402,F401

@@ -4,6 +4,7 @@ from .accompaniments import views as accompaniments
 from .auth import views as auth
 from .dashboard import views as dashboard
 from .members import views as members
+from .people import data_protection
 from .people import views as people
 
 app_name = "web"
@@ -24,6 +25,16 @@ urlpatterns = [
     path("personnes/<int:person_pk>/modifier/", people.person_edit, name="person_edit"),
     path("personnes/<int:person_pk>/historique/", people.person_history, name="person_history"),
     path("personnes/<int:person_pk>/foyer/ajouter/", people.household_member_add, name="household_member_add"),
+    path("personnes/<int:person_pk>/export-droit-acces/", data_protection.person_export, name="person_export"),
+    path(
+        "personnes/<int:person_pk>/demandes-rgpd/nouvelle/",
+        data_protection.rights_request_create_view,
+        name="rights_request_create",
+    ),
+    path("rgpd/demandes/", data_protection.rights_requests, name="rights_requests"),
+    path("rgpd/demandes/<int:request_pk>/clore/", data_protection.rights_request_answer_view, name="rights_request_answer"),
+    path("rgpd/eliminations/", data_protection.elimination_lists, name="elimination_lists"),
+    path("rgpd/eliminations/<int:elimination_pk>/valider/", data_protection.elimination_approve, name="elimination_approve"),
     path("foyer/<int:member_pk>/retirer/", people.household_member_remove, name="household_member_remove"),
     path(
         "personnes/<int:person_pk>/accompagnements/nouveau/",

@@ -70,6 +70,24 @@ def _alert_pk(structure):
     return service_alert_create(membership=member, fields=fields).pk
 
 
+def _request_pk(structure):
+    from appui.people.requests import rights_request_create
+
+    member = MembershipFactory(structure=structure, role=Role.DPO)
+    person = PersonFactory(structure=structure)
+    return rights_request_create(membership=member, person=person, kind="rectification", received_on=datetime.date.today()).pk
+
+
+def _elimination_pk(structure):
+    from django.utils import timezone
+
+    from appui.people.retention import EliminationList
+
+    elimination = EliminationList.objects.create(structure=structure, created_at=timezone.now())
+    elimination.persons.add(PersonFactory(structure=structure))
+    return elimination.pk
+
+
 # One factory per kind of object id: it creates an object of the given structure and returns its pk.
 OBJECT_FACTORIES = {
     "person_pk": lambda structure: PersonFactory(structure=structure).pk,
@@ -80,6 +98,8 @@ OBJECT_FACTORIES = {
     "mandate_pk": lambda structure: _mandate(structure).pk,
     "revocation_pk": _revocation_pk,
     "alert_pk": _alert_pk,
+    "request_pk": _request_pk,
+    "elimination_pk": _elimination_pk,
 }
 
 

@@ -211,8 +211,12 @@ def person_history(request: HttpRequest, person_pk: int) -> HttpResponse:
 @membership_required
 def information_notice(request: HttpRequest) -> HttpResponse:
     """Show the printable information notice (RGPD art. 13) of the member's structure."""
+    easy = request.GET.get("version") == "facile"
     return render(
         request,
-        "web/people/notice.html",
-        {"structure": request.membership.structure, "title": "Notice d'information"},  # type: ignore[attr-defined]
+        "web/people/notice_easy.html" if easy else "web/people/notice.html",
+        {
+            "structure": request.membership.structure,  # type: ignore[attr-defined]
+            "title": "Vos données : la version facile à lire" if easy else "Notice d'information",
+        },
     )

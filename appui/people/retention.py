@@ -1,0 +1,289 @@
+"""Retention of person records (CNIL référentiel « accompagnement social et médico-social », 2021 and 2023).
+
+1. A person without activity for ``structure.retention_months`` (default 24) is archived: only the DPO reads it.
+2. After ``structure.archive_months`` more in the archive, the record is anonymised: identity, contact, notes,
+   documents and the personal fields of its audit events are erased; what is left feeds statistics only.
+3. Records of public bodies (CCAS, communes, départements) are public archives (Code du patrimoine L.212-2):
+   they are put on an elimination list that must be approved before anonymisation.
+
+Every model linked to a person declares what anonymisation does to it in ``ANONYMISERS``; a model without an
+entry makes anonymisation refuse to run (and the tests fail), so no new personal data escapes retention.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from appui.accounts.models import Structure
+from appui.audit.enums import AuditAction, AuditPurpose
+from appui.audit.services import audit_record
+
+from .models import Person
+
+ANONYMISERS: dict[str, Callable[[Person], None]] = {}
+
+
+def anonymiser(label: str) -> Callable[[Callable[[Person], None]], Callable[[Person], None]]:
+    """Register what anonymising a person does to the rows of model ``label`` linked to them."""
+
+    def register(function: Callable[[Person], None]) -> Callable[[Person], None]:
+        ANONYMISERS[label] = function
+        return function
+
+    return register
+
+
+def person_linked_models() -> list[type[models.Model]]:
+    """Return every model holding a foreign key to Person, or to a model that does (two levels)."""
+    direct = [
+        model
+        for model in apps.get_models()
+        if model is not Person
+        and any(
+            isinstance(f, models.ForeignKey | models.OneToOneField) and f.related_model is Person
+            for f in model._meta.concrete_fields
+        )
+    ]
+    indirect = [
+        model
+        for model in apps.get_models()
+        if model not in direct
+        and model is not Person
+        and any(
+            isinstance(f, models.ForeignKey | models.OneToOneField) and f.related_model in direct
+            for f in model._meta.concrete_fields
+        )
+    ]
+    return direct + indirect
+
+
+@anonymiser("people.Household")
+def _household(person: Person) -> None:
+    from .models import HouseholdMember
+
+    HouseholdMember.objects.filter(household__person=person).delete()
+
+
+@anonymiser("people.HouseholdMember")
+def _household_member(person: Person) -> None:
+    """Deleted with the household's members above."""
+
+
+@anonymiser("accompaniments.Accompaniment")
+def _accompaniments(person: Person) -> None:
+    # Date, duration, themes and mode stay for activity statistics; what was written about the person goes.
+    person.accompaniments.update(notes="", outcome="", next_step="", private_note="")
+
+
+@anonymiser("mandates.Mandate")
+def _mandates(person: Person) -> None:
+    from appui.mandates.models import Mandate, MandateRevocation
+
+    Mandate.objects.filter(person=person).update(consent_text="", attestation_pdf=b"")
+    MandateRevocation.objects.filter(mandate__person=person).update(attestation_pdf=b"", reason="")
+
+
+@anonymiser("mandates.MandateRevocation")
+def _revocations(person: Person) -> None:
+    """Handled with the mandates above."""
+
+
+@anonymiser("mandates.MandateUse")
+def _mandate_uses(person: Person) -> None:
+    """Dates and categories only: nothing personal left once the person is anonymous."""
+
+
+@anonymiser("service_alerts.ServiceAlert")
+def _service_alerts(person: Person) -> None:
+    """Reports hold no personal data; the link to the accompaniment stays for statistics."""
+
+
+@anonymiser("people.RightsRequest")
+def _rights_requests(person: Person) -> None:
+    person.rights_requests.update(details="", answer="")
+
+
+def _erase_audit_personal_fields(person: Person) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET person_id = NULL, object_id = '', detail = %s WHERE person_id = %s",
+            ["{}", person.pk],
+        )
+
+
+def _age_band(person: Person, today: datetime.date) -> str:
+    age = person.age(today)
+    if age is None:
+        return ""
+    for limit, band in ((18, "-18"), (25, "18-24"), (40, "25-39"), (60, "40-59"), (70, "60-69")):
+        if age < limit:
+            return band
+    return "70+"
+
+
+class MissingAnonymiserError(Exception):
+    """A model linked to persons has no anonymisation rule."""
+
+
+@transaction.atomic
+def person_anonymise(*, person: Person, now: datetime.datetime, actor: object = None) -> Person:
+    """Erase everything that identifies the person; keep what activity statistics need."""
+    missing = [m._meta.label for m in person_linked_models() if m._meta.label not in ANONYMISERS]
+    if missing:
+        raise MissingAnonymiserError(f"Pas de règle d'anonymisation pour : {', '.join(sorted(missing))}.")
+    for model in person_linked_models():
+        ANONYMISERS[model._meta.label](person)
+    person.age_band = person.age_band or _age_band(person, now.date())
+    for name in (
+        "last_name",
+        "first_name",
+        "birth_name",
+        "phone",
+        "email",
+        "address",
+        "postal_code",
+        "search_text",
+        "situation_details",
+    ):
+        setattr(person, name, "")
+    person.birth_date = None
+    person.birth_year = None
+    person.languages = []
+    person.informed_at = None
+    person.is_anonymous = True
+    person.anonymised_at = now
+    person.save()
+    person.referents.clear()
+    _erase_audit_personal_fields(person)
+    audit_record(
+        actor=actor,
+        structure=person.structure,
+        action=AuditAction.PERSON_ANONYMISE,
+        purpose=AuditPurpose.DATA_PROTECTION,
+    )
+    return person
+
+
+class EliminationList(models.Model):
+    """Records of a public body due for elimination, waiting for approval (public archives)."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="elimination_lists")
+    created_at = models.DateTimeField("créée le")
+    persons = models.ManyToManyField(Person, related_name="elimination_lists", verbose_name="fiches")
+    approved_at = models.DateTimeField("validée le", null=True, blank=True)
+    approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approval_reference = models.CharField("référence du visa d'élimination", max_length=100, blank=True)
+
+    class Meta:
+        app_label = "people"
+        verbose_name = "liste d'élimination"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Liste d'élimination du {timezone.localtime(self.created_at):%d/%m/%Y} ({self.structure})"
+
+
+@dataclass
+class RetentionReport:
+    archived: list[Person] = field(default_factory=list)
+    anonymised: list[Person] = field(default_factory=list)
+    listed: dict[Structure, list[Person]] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out = [f"Archiver : {p.file_number} ({p.structure})" for p in self.archived]
+        out += [f"Anonymiser : {p.file_number} ({p.structure})" for p in self.anonymised]
+        for structure, persons in self.listed.items():
+            out += [f"Proposer à l'élimination : {p.file_number} ({structure})" for p in persons]
+        return out
+
+
+def _inactive_since(person: Person) -> datetime.datetime:
+    return person.last_activity_at or person.created_at
+
+
+def apply_retention(*, now: datetime.datetime | None = None, dry_run: bool = False) -> RetentionReport:
+    """Archive, anonymise or list for elimination what is due at ``now``; with ``dry_run``, only say so."""
+    now = now or timezone.now()
+    report = RetentionReport()
+    for structure in Structure.objects.all():
+        active_limit = now - relativedelta(months=structure.retention_months)
+        to_archive = Person.objects.filter(
+            structure=structure, archived_at__isnull=True, anonymised_at__isnull=True
+        ).filter(Q(last_activity_at__lt=active_limit) | Q(last_activity_at__isnull=True, created_at__lt=active_limit))
+        archive_limit = now - relativedelta(months=structure.archive_months)
+        due = Person.objects.filter(structure=structure, archived_at__lt=archive_limit, anonymised_at__isnull=True)
+        report.archived += list(to_archive)
+        if structure.is_public_body:
+            pending = set(
+                Person.objects.filter(
+                    elimination_lists__structure=structure, elimination_lists__approved_at__isnull=True
+                ).values_list("pk", flat=True)
+            )
+            listed = [p for p in due if p.pk not in pending]
+            if listed:
+                report.listed[structure] = listed
+        else:
+            report.anonymised += list(due)
+    if dry_run:
+        return report
+    for person in report.archived:
+        with transaction.atomic():
+            Person.objects.filter(pk=person.pk).update(archived_at=now)
+            audit_record(
+                actor=None,
+                structure=person.structure,
+                action=AuditAction.PERSON_ARCHIVE,
+                purpose=AuditPurpose.DATA_PROTECTION,
+                obj=person,
+                person_id=person.pk,
+            )
+    for person in report.anonymised:
+        person_anonymise(person=person, now=now)
+    for structure, persons in report.listed.items():
+        with transaction.atomic():
+            elimination = EliminationList.objects.create(structure=structure, created_at=now)
+            elimination.persons.set(persons)
+    return report
+
+
+@transaction.atomic
+def elimination_list_approve(
+    *, membership: object, elimination: EliminationList, reference: str, now: datetime.datetime | None = None
+) -> int:
+    """Approve a public body's elimination list (DPO or manager), then anonymise its records."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from appui.accounts.enums import Role
+
+    if getattr(membership, "role", None) not in {Role.DPO, Role.RESPONSABLE} or elimination.structure_id != getattr(
+        membership, "structure_id", None
+    ):
+        raise PermissionDenied("Seuls le DPO et le ou la responsable valident une liste d'élimination.")
+    if elimination.approved_at is not None:
+        raise ValidationError("Cette liste est déjà validée.")
+    if not reference.strip():
+        raise ValidationError({"reference": "Indiquez la référence du visa des archives."})
+    now = now or timezone.now()
+    elimination.approved_at = now
+    elimination.approved_by = membership.user  # type: ignore[attr-defined]
+    elimination.approval_reference = reference.strip()[:100]
+    elimination.save()
+    audit_record(
+        actor=membership.user,  # type: ignore[attr-defined]
+        structure=elimination.structure,
+        action=AuditAction.ELIMINATION_APPROVE,
+        purpose=AuditPurpose.DATA_PROTECTION,
+        obj=elimination,
+        detail={"persons": elimination.persons.count(), "reference": elimination.approval_reference},
+    )
+    count = 0
+    for person in elimination.persons.filter(anonymised_at__isnull=True):
+        person_anonymise(person=person, now=now, actor=membership.user)  # type: ignore[attr-defined]
+        count += 1
+    return count
