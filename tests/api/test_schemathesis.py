@@ -1,0 +1,43 @@
+"""Property-based API tests: schemathesis generates requests from the OpenAPI document; no answer is a 5xx."""
+
+import json
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from appui.accounts.enums import Role
+from appui.accounts.services import api_token_create
+from appui.wsgi import application
+from tests.accounts.factories import MembershipFactory, StructureFactory
+from tests.people.factories import PersonFactory
+
+
+def _load_schema():
+    """Generate the OpenAPI document in process (no request: the database is not open at collection time)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    document = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))
+    loaded = schemathesis.openapi.from_dict(document)
+    loaded.app = application  # calls go through the WSGI application, as from_wsgi() would set up
+    return loaded
+
+
+schema = _load_schema()
+
+
+@pytest.fixture
+def api_token(db):
+    structure = StructureFactory()
+    member = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
+    for _ in range(3):
+        PersonFactory(structure=structure)
+    _, raw = api_token_create(membership=member, name="schemathesis")
+    return raw
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_no_api_operation_answers_a_server_error(case, api_token):
+    case.call_and_validate(headers={"Authorization": f"Token {api_token}"}, checks=[not_a_server_error])
