@@ -101,6 +101,13 @@ def _requests(person: Person) -> list[dict[str, Any]]:
     return [row(r) for r in person.rights_requests.all()]
 
 
+@exporter("diagnostics.Diagnostic")
+def _diagnostics(person: Person) -> list[dict[str, Any]]:
+    from appui.diagnostics.models import Diagnostic
+
+    return [row(d) for d in Diagnostic.objects.filter(person=person)]
+
+
 def consultation_log(person: Person) -> list[dict[str, Any]]:
     """Who looked at or changed the record: dates, structures, actions, purposes (not the agents' names)."""
     return [

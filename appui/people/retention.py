@@ -109,6 +109,11 @@ def _rights_requests(person: Person) -> None:
     person.rights_requests.update(details="", answer="")
 
 
+@anonymiser("diagnostics.Diagnostic")
+def _diagnostics(person: Person) -> None:
+    """Answers to skill questions do not identify anyone: they stay for statistics on digital autonomy."""
+
+
 def _erase_audit_personal_fields(person: Person) -> None:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -158,7 +158,11 @@ def _one_of_everything(structure, member_of):
         accompaniment=accompaniment,
     )
     rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    from tests.diagnostics.factories import DiagnosticFactory
+
+    DiagnosticFactory(person=person)
     recipes = {
+        "diagnostics.Diagnostic",
         "people.Household",
         "people.HouseholdMember",
         "accompaniments.Accompaniment",

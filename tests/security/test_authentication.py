@@ -23,7 +23,13 @@ from tests.security.test_isolation_matrix import _url, _walk
 
 # Pages a password-only session may reach: the second-factor steps, logout, and the public pages.
 SECOND_FACTOR_ROUTES = {"connexion/verification/", "connexion/activation/", "deconnexion/"}
-PUBLIC_ROUTES = {"connexion/", "invitation/<uidb64>/<token>/", "api/v1/schema/"}
+PUBLIC_ROUTES = {
+    "connexion/",
+    "invitation/<uidb64>/<token>/",
+    "api/v1/schema/",
+    "mot-de-passe-oublie/",
+    "mot-de-passe-oublie/envoye/",
+}
 
 
 def web_routes():
@@ -172,3 +178,23 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_password_reset_never_bypasses_the_second_factor(structure, member_of):
+    from django.core import mail
+
+    member = member_of(structure)
+    verified_device(member.user)
+    client = Client()
+    unknown = client.post(reverse("web:password_reset"), {"email": "inconnu@example.org"})
+    known = client.post(reverse("web:password_reset"), {"email": member.user.email})
+    assert unknown["Location"] == known["Location"] == reverse("web:password_reset_done")  # same answer
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/invitation/\S+/)", mail.outbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    done = client.post(form_url, {"new_password1": "nouveau-secret-du-matin", "new_password2": "nouveau-secret-du-matin"})
+    assert done["Location"] == reverse("web:login")
+    assert client.get(reverse("web:dashboard"))["Location"].startswith(reverse("web:login"))  # not logged in
+    _, login = password_login(member.user.email, "nouveau-secret-du-matin", client=client)
+    assert login["Location"].startswith(reverse("web:otp_verify"))

@@ -13,6 +13,7 @@ from appui.accounts.enums import Role
 from appui.accounts.services import api_token_create
 from appui.mandates.services import mandate_create, mandate_revoke
 from tests.accompaniments.factories import AccompanimentFactory
+from tests.diagnostics.factories import DiagnosticFactory
 from tests.accounts.factories import MembershipFactory
 from tests.conftest import logged_in_client
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
@@ -99,6 +100,7 @@ OBJECT_FACTORIES = {
     "revocation_pk": _revocation_pk,
     "alert_pk": _alert_pk,
     "request_pk": _request_pk,
+    "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,
 }
 

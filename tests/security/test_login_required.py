@@ -8,7 +8,13 @@ from django.urls import get_resolver
 from tests.conftest import verified_device
 from tests.security.test_isolation_matrix import _url, _walk
 
-PUBLIC_ROUTES = {"connexion/", "invitation/<uidb64>/<token>/", "api/v1/schema/"}
+PUBLIC_ROUTES = {
+    "connexion/",
+    "invitation/<uidb64>/<token>/",
+    "api/v1/schema/",
+    "mot-de-passe-oublie/",
+    "mot-de-passe-oublie/envoye/",
+}
 
 
 def all_routes():

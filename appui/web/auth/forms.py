@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm, UsernameField
 
 from appui.accounts.models import Membership
 from appui.web.forms import AppuiForm
@@ -44,3 +44,7 @@ class OtpForm(AppuiForm):
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class PasswordResetRequestForm(AppuiForm, PasswordResetForm):
+    email = forms.EmailField(label="Adresse e-mail professionnelle", widget=forms.EmailInput(attrs={"autocomplete": "email"}))

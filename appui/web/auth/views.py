@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from appui.accounts import second_factor
 from appui.web.middleware import SESSION_KEY, second_factor_not_required
 
-from .forms import ChoosePasswordForm, ChooseStructureForm, LoginForm, OtpForm
+from .forms import ChoosePasswordForm, ChooseStructureForm, LoginForm, OtpForm, PasswordResetRequestForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -129,3 +129,20 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(self.request, "Votre mot de passe est enregistré : vous pouvez vous connecter.")
         return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgotten password: a link by e-mail. The same answer whether the address is known or not."""
+
+    form_class = PasswordResetRequestForm
+    template_name = "web/auth/password_reset.html"
+    email_template_name = "web/auth/password_reset_email.txt"
+    subject_template_name = "web/auth/password_reset_subject.txt"
+    success_url = reverse_lazy("web:password_reset_done")
+    extra_context = {"title": "Mot de passe oublié"}
+
+
+@login_not_required
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/auth/password_reset_done.html", {"title": "Message envoyé"})
