@@ -2,8 +2,9 @@
 
 The server runs ``manage.py runserver`` on its own temporary SQLite database, filled with the demo data, so
 these tests never touch the database of the other tests (and never request pytest-django's ``db``).
-Every page a test visits goes through axe-core (see ``support.UI``): ``UI.check_accessibility()`` fails on any violation of impact
-"serious" or "critical", and the ``open_ui`` fixture fails a test that visited a page without checking it.
+Every page a test visits goes through axe-core (see ``support.UI``): ``UI.check_accessibility()`` fails on
+any violation of impact "serious" or "critical", and the ``open_ui`` fixture fails a test that visited a page
+without checking it.
 
 Chromium is the Debian package (``/usr/bin/chromium``, or ``APPUI_CHROMIUM``): Playwright never downloads
 a browser here. Without it the tests are skipped, unless ``APPUI_REQUIRE_BROWSER=1`` makes that a failure.
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .support import DESKTOP_VIEWPORT, UI, non_blocking_violations
+from .support import DESKTOP_VIEWPORT, UI, known_console_errors, non_blocking_violations
 
 if TYPE_CHECKING:
     from axe_playwright_python.sync_playwright import Axe
@@ -40,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
 
 def _browser_required() -> bool:
     return os.environ.get("APPUI_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
@@ -192,7 +194,7 @@ def open_ui(
     account logs in through the login form, checked with axe too). At the end of the test, every page visited
     must have been checked with axe, and the browser must have reported no JavaScript or console error.
     """
-    opened: list[tuple["BrowserContext", UI]] = []
+    opened: list[tuple[BrowserContext, UI]] = []
 
     def open_(*, as_user: str | None = None, viewport: dict[str, int] | None = None, **options: object) -> UI:
         if as_user is not None and as_user not in login_states:
@@ -223,10 +225,14 @@ def ui(open_ui: Callable[..., UI]) -> UI:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not non_blocking_violations:
-        return
-    terminalreporter.section("axe : violations non bloquantes (moderate / minor)")
-    for (rule, impact, help_text), targets in sorted(non_blocking_violations.items()):
-        terminalreporter.write_line(f"{rule} [{impact}] {help_text}")
-        for target in sorted(targets)[:10]:
-            terminalreporter.write_line(f"    {target}")
+    if non_blocking_violations:
+        terminalreporter.section("axe : violations non bloquantes (moderate / minor)")
+        for (rule, impact, help_text), targets in sorted(non_blocking_violations.items()):
+            terminalreporter.write_line(f"{rule} [{impact}] {help_text}")
+            for target in sorted(targets)[:10]:
+                terminalreporter.write_line(f"    {target}")
+    if known_console_errors:
+        terminalreporter.section("navigateur : erreurs console connues (non bloquantes)")
+        for message, paths in sorted(known_console_errors.items()):
+            terminalreporter.write_line(message)
+            terminalreporter.write_line(f"    sur {len(paths)} page(s), dont : {', '.join(sorted(paths)[:5])}")

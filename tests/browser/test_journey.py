@@ -1,18 +1,19 @@
 """The daily journey of a social worker, in a real browser, mostly with the keyboard.
 
 Log in, create a person, record an accompaniment, find the person again by typing part of their name
-without accents, open them from the results. Every page visited passes axe-core (see conftest).
+without accents, open them from the results. Every page visited passes axe-core (see support.UI).
 """
 
 import datetime
 import re
 import unicodedata
 import zoneinfo
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import expect
 
-from .support import UI
+from .support import SOCIAL_WORKER, UI
 
 pytestmark = pytest.mark.browser
 
@@ -94,9 +95,9 @@ def test_create_person_record_accompaniment_and_find_them(ui: UI) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{FIRST_NAME} {LAST_NAME.upper()}")
 
 
-def test_search_form_submission_ignores_accents_and_case(open_ui) -> None:  # type: ignore[no-untyped-def]
+def test_search_form_submission_ignores_accents_and_case(open_ui: Callable[..., UI]) -> None:
     """Submitting the search form (Enter) finds a demo person by their name without accents."""
-    ui: UI = open_ui(as_user="social@ccas-demo.fr")
+    ui = open_ui(as_user=SOCIAL_WORKER)
     page = ui.page
     ui.goto("/personnes/")
     first = page.locator("#resultats tbody tr").first.get_by_role("link")
@@ -105,7 +106,10 @@ def test_search_form_submission_ignores_accents_and_case(open_ui) -> None:  # ty
     query = strip_accents(last_name).lower()
     page.locator("#id_q").focus()
     ui.type(query)
-    ui.press("Enter")
+    # Enter submits the form (a full page load); htmx also pushes the same address meanwhile, so wait for
+    # the page load itself, not for the address.
+    with page.expect_response(lambda r: r.request.is_navigation_request() and "?q=" in r.url):
+        ui.press("Enter")
     ui.wait_for_path(r"/personnes/\?q=.+")
     expect(page.locator("#nombre-resultats")).to_contain_text(f"pour « {query} »")
     expect(page.locator("#resultats").get_by_role("link", name=name).first).to_be_visible()
