@@ -109,7 +109,8 @@ def fill_persons(structure, count: int, batch_size: int, rng: random.Random) -> 
     from django.db import connection, transaction
 
     from appui.core.text import normalize
-    from appui.people.models import Person
+    from appui.people.models import Person, PersonSearchToken
+    from appui.people.search_index import person_prefixes
 
     today = datetime.date(2026, 11, 1)
     for start in range(0, count, batch_size):
@@ -134,7 +135,16 @@ def fill_persons(structure, count: int, batch_size: int, rng: random.Random) -> 
                 )
             )
         with transaction.atomic():
-            Person.objects.bulk_create(batch, batch_size=batch_size)
+            created = Person.objects.bulk_create(batch, batch_size=batch_size)
+            # The name search index, as person_create() builds it (appui.people.search_index).
+            PersonSearchToken.objects.bulk_create(
+                [
+                    PersonSearchToken(person_id=person.pk, structure_id=structure.pk, prefix=prefix)
+                    for person in created
+                    for prefix in person_prefixes(person)
+                ],
+                batch_size=batch_size * 10,
+            )
     with connection.cursor() as cursor:  # fresh statistics, as a production database would have
         cursor.execute("ANALYZE")
 

@@ -6,7 +6,7 @@ run is over. Rows are rewritten with queryset.update so that no model logic (tim
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .crypto import decrypt_bytes, encrypt, encrypt_bytes, is_encrypted, key_id_of, key_id_of_bytes, keyring
 from .fields import encrypted_fields
@@ -20,8 +20,10 @@ def rotate_all(*, batch_size: int = 500, progress: Callable[[str], object] | Non
         label = f"{model._meta.label}.{field.name}"
         done = 0
         last_pk = 0
+        # Documents weigh up to 10 MB each: rotate them a few at a time to bound memory.
+        size = min(batch_size, 5) if isinstance(field, models.BinaryField) else batch_size
         while True:
-            rows = _raw_batch(model, field, last_pk, batch_size)
+            rows = _raw_batch(model, field, last_pk, size)
             if not rows:
                 break
             with transaction.atomic():

@@ -49,6 +49,11 @@ def row(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+@exporter("people.PersonSearchToken")
+def _search_tokens(person: Person) -> list[dict[str, Any]]:
+    return [{"préfixe indexé": token.prefix} for token in person.search_tokens.order_by("prefix")]
+
+
 @exporter("people.Household")
 def _household(person: Person) -> list[dict[str, Any]]:
     household = getattr(person, "household", None)
@@ -106,6 +111,13 @@ def _diagnostics(person: Person) -> list[dict[str, Any]]:
     from appui.diagnostics.models import Diagnostic
 
     return [row(d) for d in Diagnostic.objects.filter(person=person)]
+
+
+@exporter("documents.Document")
+def _documents(person: Person) -> list[dict[str, Any]]:
+    from appui.documents.export import documents_for_person_export
+
+    return documents_for_person_export(person)
 
 
 def consultation_log(person: Person) -> list[dict[str, Any]]:
@@ -228,4 +240,8 @@ def person_access_export(*, membership: Any, person: Person) -> tuple[str, bytes
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("donnees.json", json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
         archive.writestr("donnees.pdf", _pdf(data))
+        from appui.documents.export import document_files_for_person_export
+
+        for path, content in document_files_for_person_export(person):
+            archive.writestr(path, content)
     return f"acces-donnees-{person.file_number}.zip", buffer.getvalue()

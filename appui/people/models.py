@@ -108,7 +108,7 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["structure", "search_text"], name="person_search"),
+            models.Index(fields=["structure", "last_name", "first_name", "id"], name="person_list_order"),
             models.Index(fields=["structure", "birth_year"], name="person_birth_year"),
         ]
 
@@ -134,6 +134,27 @@ class Person(models.Model):
         if self.birth_year:
             return today.year - self.birth_year
         return None
+
+
+class PersonSearchToken(models.Model):
+    """One prefix of one word of a person's names (normalised): the index behind the name search.
+
+    "Lefèvre Hélène" gives l, le, lef… lefevre and h, he… helene; a search word is then one indexed equality
+    lookup instead of a scan of every name in the structure. Anonymisation deletes these rows.
+    """
+
+    MAX_PREFIX = 12
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    structure = models.ForeignKey("accounts.Structure", on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(max_length=MAX_PREFIX)
+
+    class Meta:
+        verbose_name = "entrée de l'index de recherche"
+        indexes = [models.Index(fields=["structure", "prefix", "person"], name="person_token_lookup")]
+
+    def __str__(self) -> str:
+        return self.prefix
 
 
 class Household(models.Model):

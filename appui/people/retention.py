@@ -63,6 +63,11 @@ def person_linked_models() -> list[type[models.Model]]:
     return direct + indirect
 
 
+@anonymiser("people.PersonSearchToken")
+def _search_tokens(person: Person) -> None:
+    """Deleted with the identity below (the search index holds name prefixes)."""
+
+
 @anonymiser("people.Household")
 def _household(person: Person) -> None:
     from .models import HouseholdMember
@@ -112,6 +117,13 @@ def _rights_requests(person: Person) -> None:
 @anonymiser("diagnostics.Diagnostic")
 def _diagnostics(person: Person) -> None:
     """Answers to skill questions do not identify anyone: they stay for statistics on digital autonomy."""
+
+
+@anonymiser("documents.Document")
+def _documents(person: Person) -> None:
+    from appui.documents.services import documents_delete_for_person
+
+    documents_delete_for_person(person=person)
 
 
 def _erase_audit_personal_fields(person: Person) -> None:
@@ -164,6 +176,7 @@ def person_anonymise(*, person: Person, now: datetime.datetime, actor: object = 
     person.is_anonymous = True
     person.anonymised_at = now
     person.save()
+    person.search_tokens.all().delete()
     person.referents.clear()
     _erase_audit_personal_fields(person)
     audit_record(

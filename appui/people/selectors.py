@@ -8,7 +8,7 @@ from django.db.models import Q
 from appui.accounts.models import Structure
 from appui.core.text import normalize
 
-from .models import Person, PersonQuerySet
+from .models import Person, PersonQuerySet, PersonSearchToken
 
 _FILE_NUMBER = re.compile(r"^\d{4}-\d{1,5}$")
 _YEAR = re.compile(r"^(19|20)\d{2}$")
@@ -36,7 +36,7 @@ def find_duplicates(
     return [p for p in candidates if normalize(" ".join([p.last_name, p.first_name])) == wanted]
 
 
-def person_search(queryset: PersonQuerySet, query: str) -> PersonQuerySet:
+def person_search(queryset: PersonQuerySet, query: str, *, structure_id: int) -> PersonQuerySet:
     """Filter persons by free text: name words, birth year (4 digits) or file number ("2026-00042").
 
     Matching ignores accents and case; every word must match.
@@ -49,5 +49,11 @@ def person_search(queryset: PersonQuerySet, query: str) -> PersonQuerySet:
             queryset = queryset.filter(birth_year=int(token))
         else:
             for word in normalize(token).split():
-                queryset = queryset.filter(search_text__contains=word)
+                # One indexed equality per word (PersonSearchToken); longer words also check the full text.
+                matching = PersonSearchToken.objects.filter(
+                    structure_id=structure_id, prefix=word[: PersonSearchToken.MAX_PREFIX]
+                )
+                queryset = queryset.filter(pk__in=matching.values("person_id"))
+                if len(word) > PersonSearchToken.MAX_PREFIX:
+                    queryset = queryset.filter(search_text__contains=word)
     return queryset

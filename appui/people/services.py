@@ -16,6 +16,7 @@ from appui.core.text import normalize
 
 from .enums import Language, Obstacle
 from .models import Household, HouseholdMember, Person
+from .search_index import index_person
 from .selectors import find_duplicates
 
 IDENTITY_FIELDS = frozenset(
@@ -135,6 +136,7 @@ def person_create(*, membership: Membership, fields: dict[str, Any], allow_dupli
     person.file_number = _next_file_number(membership.structure)
     person.last_activity_at = timezone.now()
     person.save()
+    index_person(person)
     _set_referents(person, referents)
     audit_record(
         actor=membership.user,
@@ -198,6 +200,8 @@ def person_update(*, membership: Membership, person: Person, fields: dict[str, A
         raise ValidationError({"informed_at": "La date d'information est obligatoire."})
     person.full_clean()
     person.save()
+    if {"last_name", "first_name", "birth_name"} & set(changed):
+        index_person(person)
     if referents is not None:
         previous_referents = set(person.referents.values_list("pk", flat=True))
         _set_referents(person, referents)

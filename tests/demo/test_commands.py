@@ -75,3 +75,12 @@ def test_load_demo_builds_two_structures_with_every_role_and_real_logins(capsys)
     assert Structure.objects.count() == 2
     with pytest.raises(CommandError):
         call_command("load_demo")
+
+
+def test_readme_quotes_the_demo_authenticator_key_and_password():
+    from pathlib import Path
+
+    from appui.demo.generator import demo_totp_base32
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert demo_totp_base32() in readme and DEMO_PASSWORD in readme

@@ -4,6 +4,7 @@ import factory
 
 from appui.core.text import normalize
 from appui.people.models import Household, HouseholdMember, Person
+from appui.people.search_index import index_person
 from tests.accounts.factories import StructureFactory
 
 
@@ -12,6 +13,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     structure = factory.SubFactory(StructureFactory)
     file_number = factory.Sequence(lambda n: f"T-{n:06d}")  # never collides with service numbers
@@ -27,6 +29,11 @@ class PersonFactory(factory.django.DjangoModelFactory):
     obstacles = factory.LazyFunction(lambda: ["pas_internet"])
     situation_details = "Situation détaillée confidentielle"
     search_text = factory.LazyAttribute(lambda o: normalize(f"{o.last_name} {o.first_name}"))
+
+    @factory.post_generation
+    def search_index(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            index_person(obj)
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

@@ -161,7 +161,12 @@ def _one_of_everything(structure, member_of):
     from tests.diagnostics.factories import DiagnosticFactory
 
     DiagnosticFactory(person=person)
+    from tests.documents.factories import DocumentFactory
+
+    DocumentFactory(person=person, uploaded_by=worker.user)
     recipes = {
+        "people.PersonSearchToken",  # PersonFactory indexes the names, as person_create() does
+        "documents.Document",
         "diagnostics.Diagnostic",
         "people.Household",
         "people.HouseholdMember",

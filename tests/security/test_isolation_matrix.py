@@ -14,6 +14,7 @@ from appui.accounts.services import api_token_create
 from appui.mandates.services import mandate_create, mandate_revoke
 from tests.accompaniments.factories import AccompanimentFactory
 from tests.diagnostics.factories import DiagnosticFactory
+from tests.documents.factories import DocumentFactory
 from tests.accounts.factories import MembershipFactory
 from tests.conftest import logged_in_client
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
@@ -100,6 +101,7 @@ OBJECT_FACTORIES = {
     "revocation_pk": _revocation_pk,
     "alert_pk": _alert_pk,
     "request_pk": _request_pk,
+    "document_pk": lambda structure: DocumentFactory(person=PersonFactory(structure=structure)).pk,
     "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,
 }

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from appui.accompaniments.access import present_accompaniment
+from appui.documents.selectors import documents_expiring
 from appui.reporting.selectors import accompaniments_on, follow_ups_due, mandates_expiring, recent_persons
 from appui.web.middleware import membership_required
 
@@ -23,6 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "follow_ups": list(follow_ups_due(membership, today)[:50]),
             "expiring_mandates": list(mandates_expiring(membership)[:20]),
+            "expiring_documents": list(documents_expiring(membership)[:20]),
             "title": "Ma journée",
             "nav": "dashboard",
         },

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 from appui.accompaniments.access import accompaniments_visible_by, present_accompaniment
 from appui.accounts import policy
 from appui.accounts.access import referent_choices
+from appui.documents.access import can_handle_documents
+from appui.documents.selectors import documents_of_person
 from appui.mandates.access import mandates_visible_by
 from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
@@ -31,7 +33,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
     if query:
-        persons = person_search(persons, query)
+        persons = person_search(persons, query, structure_id=request.membership.structure_id)  # type: ignore[attr-defined]
     persons = persons.only("id", "last_name", "first_name", "birth_date", "birth_year", "file_number", "commune_code")
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "query": query, "page": page, "title": "Personnes", "nav": "people"}
@@ -118,6 +120,8 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "can_view_history": policy.can_view_consultation_history(membership),
             "referents": list(person.referents.all()),
             "mandates": list(mandates_visible_by(membership).for_person(person.pk)),
+            "can_handle_documents": can_handle_documents(membership) and not person.is_anonymous,
+            "documents": list(documents_of_person(membership, person)[:20]) if can_handle_documents(membership) else [],
             "can_mandate": policy.can_act_under_mandate(membership) and not person.is_anonymous,
             "title": str(person),
             "nav": "people",
