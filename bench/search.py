@@ -200,7 +200,8 @@ def measure(request: Callable[[], object], n: int, budget: float) -> tuple[list[
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, response.status_code  # type: ignore[attr-defined]
         match = _COUNT.search(response.content.decode())  # type: ignore[attr-defined]
-        count = int(match.group(1)) if match else -1
+        content = response.content.decode()  # type: ignore[attr-defined]
+        count = int(match.group(1)) if match else (0 if "Aucun résultat" in content else -1)
     return timings, count
 
 

@@ -59,7 +59,7 @@ class PersonListView(APIView):
         persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
         query = request.query_params.get("q", "").strip()[:100]
         if query:
-            persons = person_search(persons, query)
+            persons = person_search(persons, query, structure_id=request.membership.structure_id)  # type: ignore[attr-defined]
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(persons, request, view=self)
         return paginator.get_paginated_response(PersonSummarySerializer(page, many=True).data)

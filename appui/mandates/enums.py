@@ -23,4 +23,5 @@ class MandateStatus(models.TextChoices):
 
 def procedure_category_choices() -> list[tuple[str, str]]:
     """Return the procedure categories as (value, label), labels without the "Démarche :" prefix."""
-    return [(t.value, t.label.removeprefix("Démarche : ")) for t in Theme if t in PROCEDURE_THEMES]
+    labels = [(t.value, t.label.removeprefix("Démarche : ")) for t in Theme if t in PROCEDURE_THEMES]
+    return [(value, label[:1].upper() + label[1:]) for value, label in labels]
