@@ -145,3 +145,20 @@ def test_future_date_and_unnamed_other_service_are_refused(structure, member_of,
 @pytest.mark.django_db
 def test_the_dpo_cannot_report(structure, member_of, client_for):
     assert client_for(member_of(structure, Role.DPO)).get(reverse("web:service_alert_create")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_report_from_a_guide_keeps_the_guide(structure, member_of, client_for):
+    client = client_for(member_of(structure, Role.MEDIATEUR))
+    guide_page = _text(client.get(reverse("web:guide_detail", args=["actualiser-france-travail"])))
+    assert "/signalements/nouveau/?guide=actualiser-france-travail" in guide_page
+    client.post(
+        reverse("web:service_alert_create") + "?guide=actualiser-france-travail",
+        {
+            "guide": "actualiser-france-travail",
+            "service": "france_travail",
+            "step": "actualisation",
+            "occurred_on": datetime.date.today().isoformat(),
+        },
+    )
+    assert ServiceAlert.objects.get().guide_slug == "actualiser-france-travail"
