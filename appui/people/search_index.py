@@ -24,5 +24,8 @@ def index_person(person: Person) -> None:
     """Rebuild the search rows of one person (inside the caller's transaction)."""
     PersonSearchToken.objects.filter(person=person).delete()
     PersonSearchToken.objects.bulk_create(
-        [PersonSearchToken(person=person, structure_id=person.structure_id, prefix=p) for p in sorted(person_prefixes(person))]
+        [
+            PersonSearchToken(person=person, structure_id=person.structure_id, prefix=p)
+            for p in sorted(person_prefixes(person))
+        ]
     )

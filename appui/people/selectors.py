@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from appui.accounts.models import Structure
 from appui.core.text import normalize
@@ -36,11 +37,18 @@ def find_duplicates(
     return [p for p in candidates if normalize(" ".join([p.last_name, p.first_name])) == wanted]
 
 
+# Up to this many matches, the matching ids are passed to the page query as a list. Beyond it the matches are
+# dense, and walking the name-ordered index finds a page of them quickly. (Measured on PostgreSQL with 100,000
+# persons: a semi-join let the planner walk 66,815 rows of the ordered index to find 20 sparse matches.)
+SPARSE_MATCHES = 5000
+
+
 def person_search(queryset: PersonQuerySet, query: str, *, structure_id: int) -> PersonQuerySet:
     """Filter persons by free text: name words, birth year (4 digits) or file number ("2026-00042").
 
-    Matching ignores accents and case; every word must match.
+    Matching ignores accents and case; every word must match the start of a word of the names.
     """
+    ids: set[int] | None = None
     for token in query.split():
         if _FILE_NUMBER.match(token):
             year, number = token.split("-")
@@ -52,8 +60,16 @@ def person_search(queryset: PersonQuerySet, query: str, *, structure_id: int) ->
                 # One indexed equality per word (PersonSearchToken); longer words also check the full text.
                 matching = PersonSearchToken.objects.filter(
                     structure_id=structure_id, prefix=word[: PersonSearchToken.MAX_PREFIX]
-                )
-                queryset = queryset.filter(pk__in=matching.values("person_id"))
+                ).values_list("person_id", flat=True)
+                found = set(matching[: SPARSE_MATCHES + 1])
+                if len(found) > SPARSE_MATCHES:
+                    queryset = queryset.filter(pk__in=matching)
+                else:
+                    ids = found if ids is None else ids & found
                 if len(word) > PersonSearchToken.MAX_PREFIX:
                     queryset = queryset.filter(search_text__contains=word)
+    if ids is not None:
+        # Sorting on expressions keeps the planner from walking the name-ordered index in search of sparse ids:
+        # it fetches the few matches by primary key, then sorts them.
+        queryset = queryset.filter(pk__in=sorted(ids)).order_by(Lower("last_name"), Lower("first_name"), "id")
     return queryset
