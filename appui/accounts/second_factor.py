@@ -67,7 +67,9 @@ def second_factor_reset(*, by: Membership, membership: Membership) -> None:
     from django.core.exceptions import PermissionDenied, ValidationError
 
     if not policy.can_manage_members(by) or membership.structure_id != by.structure_id:
-        raise PermissionDenied("Seul·e le ou la responsable de la structure peut réinitialiser la double authentification.")
+        raise PermissionDenied(
+            "Seul·e le ou la responsable de la structure peut réinitialiser la double authentification."
+        )
     if membership.user_id == by.user_id:
         raise ValidationError("Vous ne pouvez pas réinitialiser votre propre double authentification.")
     for device in devices_for_user(membership.user, confirmed=None):

@@ -9,8 +9,8 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
 from appui.accompaniments.services import accompaniment_create

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
@@ -69,7 +68,9 @@ class MembershipMiddleware:
                 request.session[SESSION_KEY] = membership.pk
             elif not memberships and not user.is_superuser:
                 logout(request)
-                messages.error(request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure.")
+                messages.error(
+                    request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure."
+                )
                 return redirect("web:login")
         request.membership = membership  # type: ignore[attr-defined]
         return None
@@ -105,7 +106,9 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
+        if not request.path.startswith(
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        ):
             response["Cache-Control"] = "no-store"
         return response
 

@@ -34,9 +34,17 @@ urlpatterns = [
         name="rights_request_create",
     ),
     path("rgpd/demandes/", data_protection.rights_requests, name="rights_requests"),
-    path("rgpd/demandes/<int:request_pk>/clore/", data_protection.rights_request_answer_view, name="rights_request_answer"),
+    path(
+        "rgpd/demandes/<int:request_pk>/clore/",
+        data_protection.rights_request_answer_view,
+        name="rights_request_answer",
+    ),
     path("rgpd/eliminations/", data_protection.elimination_lists, name="elimination_lists"),
-    path("rgpd/eliminations/<int:elimination_pk>/valider/", data_protection.elimination_approve, name="elimination_approve"),
+    path(
+        "rgpd/eliminations/<int:elimination_pk>/valider/",
+        data_protection.elimination_approve,
+        name="elimination_approve",
+    ),
     path("foyer/<int:member_pk>/retirer/", people.household_member_remove, name="household_member_remove"),
     path(
         "personnes/<int:person_pk>/accompagnements/nouveau/",
@@ -51,7 +59,11 @@ urlpatterns = [
     path("equipe/inviter/", members.member_invite, name="member_invite"),
     path("equipe/<int:membership_pk>/desactiver/", members.member_deactivate, name="member_deactivate"),
     path("equipe/<int:membership_pk>/reactiver/", members.member_reactivate, name="member_reactivate"),
-    path("equipe/<int:membership_pk>/double-authentification/", members.member_reset_second_factor, name="member_reset_second_factor"),
+    path(
+        "equipe/<int:membership_pk>/double-authentification/",
+        members.member_reset_second_factor,
+        name="member_reset_second_factor",
+    ),
     path("api-jetons/", members.token_list, name="token_list"),
     path("api-jetons/<int:token_pk>/revoquer/", members.token_revoke, name="token_revoke"),
     # Feature packages keep their own URL lists; names stay in the "web" namespace.

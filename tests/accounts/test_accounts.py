@@ -10,8 +10,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accounts.enums import Role
 from appui.accounts.models import ApiToken, Membership, User
-from tests.accounts.factories import PASSWORD, MembershipFactory, StructureFactory
 from appui.web.middleware import SESSION_KEY
+from tests.accounts.factories import PASSWORD, MembershipFactory, StructureFactory
 from tests.conftest import logged_in_client, password_login, totp_code, verified_device
 from tests.people.factories import PersonFactory
 

@@ -164,7 +164,15 @@ def _one_of_everything(structure, member_of):
     from tests.documents.factories import DocumentFactory
 
     DocumentFactory(person=person, uploaded_by=worker.user)
+    from tests.rights.factories import CaseloadResultFactory, RightFollowUpFactory, ScreeningFactory
+
+    screening = ScreeningFactory(person=person)
+    RightFollowUpFactory(screening=screening)
+    CaseloadResultFactory(job__structure=structure, person=person)
     recipes = {
+        "rights.Screening",
+        "rights.RightFollowUp",
+        "rights.CaseloadResult",
         "people.PersonSearchToken",  # PersonFactory indexes the names, as person_create() does
         "documents.Document",
         "diagnostics.Diagnostic",

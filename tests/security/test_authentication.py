@@ -15,7 +15,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accounts.enums import Role
 from appui.accounts.signals import SESSION_LOGIN_AT
-from appui.web.middleware import SESSION_KEY
 from tests.accounts.factories import PASSWORD
 from tests.conftest import logged_in_client, password_login, totp_code, verified_device
 from tests.people.factories import PersonFactory
@@ -64,7 +63,9 @@ def test_lockout_after_five_failures_with_the_same_answer_for_unknown_accounts(s
     member = member_of(structure)
     for email in (member.user.email, "personne@inconnue.fr"):
         client = Client(REMOTE_ADDR="10.0.0.7")
-        answers = [client.post("/connexion/", {"username": email, "password": "mauvais-mot-de-passe"}) for _ in range(5)]
+        answers = [
+            client.post("/connexion/", {"username": email, "password": "mauvais-mot-de-passe"}) for _ in range(5)
+        ]
         assert all(a.status_code == 200 and "incorrect" in a.content.decode() for a in answers[:4])
         locked = client.post("/connexion/", {"username": email, "password": PASSWORD})
         assert locked.status_code == 429 and "bloquée" in locked.content.decode(), email
@@ -102,7 +103,10 @@ def test_codes_are_throttled_after_a_wrong_one(structure, member_of):
     wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
     client.post(reverse("web:otp_verify"), {"token": wrong, "next": "/"})
     # Right after a wrong code even the right one is refused: guessing 10^6 codes is not an option.
-    assert "Code incorrect" in client.post(reverse("web:otp_verify"), {"token": totp_code(device), "next": "/"}).content.decode()
+    assert (
+        "Code incorrect"
+        in client.post(reverse("web:otp_verify"), {"token": totp_code(device), "next": "/"}).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -126,9 +130,12 @@ def test_manager_resets_a_lost_second_factor(structure, member_of):
 def test_only_the_manager_resets_a_second_factor(role, structure, member_of):
     target = member_of(structure, Role.MEDIATEUR)
     device = verified_device(target.user)
-    assert logged_in_client(member_of(structure, role)).post(
-        reverse("web:member_reset_second_factor", args=[target.pk])
-    ).status_code == 403
+    assert (
+        logged_in_client(member_of(structure, role))
+        .post(reverse("web:member_reset_second_factor", args=[target.pk]))
+        .status_code
+        == 403
+    )
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 
@@ -193,7 +200,9 @@ def test_password_reset_never_bypasses_the_second_factor(structure, member_of):
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/invitation/\S+/)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
-    done = client.post(form_url, {"new_password1": "nouveau-secret-du-matin", "new_password2": "nouveau-secret-du-matin"})
+    done = client.post(
+        form_url, {"new_password1": "nouveau-secret-du-matin", "new_password2": "nouveau-secret-du-matin"}
+    )
     assert done["Location"] == reverse("web:login")
     assert client.get(reverse("web:dashboard"))["Location"].startswith(reverse("web:login"))  # not logged in
     _, login = password_login(member.user.email, "nouveau-secret-du-matin", client=client)

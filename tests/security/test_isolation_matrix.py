@@ -13,11 +13,12 @@ from appui.accounts.enums import Role
 from appui.accounts.services import api_token_create
 from appui.mandates.services import mandate_create, mandate_revoke
 from tests.accompaniments.factories import AccompanimentFactory
-from tests.diagnostics.factories import DiagnosticFactory
-from tests.documents.factories import DocumentFactory
 from tests.accounts.factories import MembershipFactory
 from tests.conftest import logged_in_client
+from tests.diagnostics.factories import DiagnosticFactory
+from tests.documents.factories import DocumentFactory
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
+from tests.rights.factories import CaseloadScreeningFactory, RightFollowUpFactory, ScreeningFactory
 
 METHODS = ["get", "post", "put", "patch", "delete"]
 # Keyword arguments that are not object ids (the invitation link carries a signed token instead).
@@ -77,7 +78,9 @@ def _request_pk(structure):
 
     member = MembershipFactory(structure=structure, role=Role.DPO)
     person = PersonFactory(structure=structure)
-    return rights_request_create(membership=member, person=person, kind="rectification", received_on=datetime.date.today()).pk
+    return rights_request_create(
+        membership=member, person=person, kind="rectification", received_on=datetime.date.today()
+    ).pk
 
 
 def _elimination_pk(structure):
@@ -101,6 +104,9 @@ OBJECT_FACTORIES = {
     "revocation_pk": _revocation_pk,
     "alert_pk": _alert_pk,
     "request_pk": _request_pk,
+    "screening_pk": lambda structure: ScreeningFactory(person=PersonFactory(structure=structure)).pk,
+    "right_pk": lambda structure: RightFollowUpFactory(screening__person=PersonFactory(structure=structure)).pk,
+    "job_pk": lambda structure: CaseloadScreeningFactory(structure=structure).pk,
     "document_pk": lambda structure: DocumentFactory(person=PersonFactory(structure=structure)).pk,
     "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,

@@ -2,8 +2,8 @@
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 from django.urls import get_resolver
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.conftest import verified_device
 from tests.security.test_isolation_matrix import _url, _walk

@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("rights/screenings/", views.ScreeningView.as_view(), name="rights_screening"),
+    path("rights/caseload-screenings/", views.CaseloadListView.as_view(), name="rights_caseload_list"),
+    path(
+        "rights/caseload-screenings/<int:job_pk>/",
+        views.CaseloadDetailView.as_view(),
+        name="rights_caseload_detail",
+    ),
+    path(
+        "rights/caseload-screenings/<int:job_pk>/results/",
+        views.CaseloadResultsView.as_view(),
+        name="rights_caseload_results",
+    ),
+]

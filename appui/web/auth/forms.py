@@ -47,4 +47,6 @@ class OtpForm(AppuiForm):
 
 
 class PasswordResetRequestForm(AppuiForm, PasswordResetForm):
-    email = forms.EmailField(label="Adresse e-mail professionnelle", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse e-mail professionnelle", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

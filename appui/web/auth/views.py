@@ -14,10 +14,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django_otp import login as otp_login
-from django_otp import match_token
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp import match_token
 
 from appui.accounts import second_factor
 from appui.web.middleware import SESSION_KEY, second_factor_not_required
@@ -64,7 +64,11 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error("token", "Code incorrect ou expiré. Réessayez avec le code affiché maintenant.")
-    return render(request, "web/auth/otp_verify.html", {"form": form, "next": _next_url(request), "title": "Vérification en deux étapes"})
+    return render(
+        request,
+        "web/auth/otp_verify.html",
+        {"form": form, "next": _next_url(request), "title": "Vérification en deux étapes"},
+    )
 
 
 @second_factor_not_required

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from appui.accounts import policy, services
-from appui.accounts.second_factor import second_factor_reset
 from appui.accounts.access import access_api_token, access_member, api_tokens_of, members_visible_by
+from appui.accounts.second_factor import second_factor_reset
 from appui.web.middleware import membership_required
 
 from .forms import InviteForm, TokenForm

@@ -1,0 +1,178 @@
+"""API shapes of the rights screening. A missing or null value means "not known": the answer lists it as an
+assumption ("hypothèse"), exactly as on the web pages."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from appui.core.communes import validate_commune_code
+from appui.people.enums import HousingStatus
+from appui.rights.catalogue import catalogue
+from appui.rights.enums import Activity, Benefit, CaseloadSource, Disability, ResourceKind, Schooling
+from appui.rights.situation import AdultAnswers, ChildAnswers, HouseholdAnswers
+
+AMOUNT = {"min_value": 0, "max_value": 1_000_000, "max_digits": 10, "decimal_places": 2, "coerce_to_string": False}
+
+
+class ResourcesSerializer(serializers.Serializer):
+    """Monthly net amounts, average of the last 3 months. Omit the whole object when they are not known."""
+
+    salaire = serializers.DecimalField(required=False, **AMOUNT)
+    chomage = serializers.DecimalField(required=False, **AMOUNT)
+    retraite = serializers.DecimalField(required=False, **AMOUNT)
+    pension_invalidite = serializers.DecimalField(required=False, **AMOUNT)
+    pension_alimentaire = serializers.DecimalField(required=False, **AMOUNT)
+    indemnites_journalieres = serializers.DecimalField(required=False, **AMOUNT)
+
+
+class AdultSerializer(serializers.Serializer):
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
+    activity = serializers.ChoiceField(Activity.choices, required=False, allow_null=True)
+    resources = ResourcesSerializer(required=False, allow_null=True)
+    disability = serializers.ChoiceField(Disability.choices, required=False, allow_null=True)
+    ass_condition = serializers.BooleanField(
+        required=False, allow_null=True, help_text="5 ans de travail dans les 10 dernières années (ASS)."
+    )
+
+
+class ChildSerializer(serializers.Serializer):
+    birth_date = serializers.DateField()
+    schooling = serializers.ChoiceField(Schooling.choices, required=False, allow_null=True)
+
+
+class SituationSerializer(serializers.Serializer):
+    period = serializers.RegexField(
+        r"^20(2[4-9]|30)-(0[1-9]|1[0-2])$",
+        required=False,
+        help_text="Mois simulé AAAA-MM, de 2024-01 à 2030-12 (défaut : le mois en cours).",
+        error_messages={"invalid": "Indiquez un mois AAAA-MM entre 2024-01 et 2030-12."},
+    )
+    adults = AdultSerializer(many=True, min_length=1, max_length=2)
+    children = ChildSerializer(many=True, required=False, max_length=12)
+    housing_status = serializers.ChoiceField(
+        [c for c in HousingStatus.choices if c[0]], required=False, allow_null=True
+    )
+    rent = serializers.DecimalField(required=False, allow_null=True, **AMOUNT)
+    commune_code = serializers.CharField(
+        max_length=5, required=False, allow_null=True, validators=[validate_commune_code]
+    )
+    rfr = serializers.DecimalField(
+        required=False, allow_null=True, help_text="Revenu fiscal de référence de l'avis d'imposition.", **AMOUNT
+    )
+    benefits_received = serializers.DictField(
+        child=serializers.DecimalField(**AMOUNT),
+        required=False,
+        allow_null=True,
+        help_text="Prestations déjà reçues : code → montant par mois (0 si inconnu). {} : aucune.",
+    )
+
+    def validate_benefits_received(self, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            unknown = sorted(set(value) - set(catalogue()))
+            if unknown:
+                raise serializers.ValidationError(f"Codes de prestation inconnus : {', '.join(unknown)}.")
+        return value
+
+    def answers(self) -> HouseholdAnswers:
+        data = self.validated_data
+        adults = []
+        for index, adult in enumerate(data["adults"], start=1):
+            resources = adult.get("resources")
+            adults.append(
+                AdultAnswers(
+                    label=f"l'adulte {index}",
+                    birth_date=adult.get("birth_date"),
+                    birth_year=adult.get("birth_year"),
+                    activity=adult.get("activity"),
+                    resources=None
+                    if resources is None
+                    else {kind: float(v) for kind, v in resources.items() if v and kind in ResourceKind.values},
+                    disability=adult.get("disability"),
+                    ass_condition=adult.get("ass_condition"),
+                )
+            )
+        received = data.get("benefits_received")
+        return HouseholdAnswers(
+            adults=adults,
+            children=[
+                ChildAnswers(label=f"l'enfant {i}", birth_date=c["birth_date"], schooling=c.get("schooling"))
+                for i, c in enumerate(data.get("children", []), start=1)
+            ],
+            housing_status=data.get("housing_status"),
+            rent=float(data["rent"]) if data.get("rent") is not None else None,
+            commune_code=data.get("commune_code") or None,
+            rfr=float(data["rfr"]) if data.get("rfr") is not None else None,
+            benefits_received=None if received is None else {k: float(v) for k, v in received.items()},
+        )
+
+
+class RightSerializer(serializers.Serializer):
+    benefit = serializers.ChoiceField(Benefit.choices)
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True, coerce_to_string=False)
+    frequency = serializers.CharField(help_text="mensuel, annuel, ou aucun (droit sans montant).")
+    monthly_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, coerce_to_string=False, help_text="Équivalent mensuel compté dans le total."
+    )
+    received = serializers.BooleanField(help_text="Déjà reçu selon les réponses.")
+    paying_body = serializers.CharField()
+    claim_url = serializers.URLField()
+    documents = serializers.ListField(child=serializers.CharField())
+
+
+class AssumptionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ScreeningResultSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    engine = serializers.CharField()
+    engine_versions = serializers.DictField(child=serializers.CharField())
+    unclaimed_monthly_total = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
+    rights = RightSerializer(many=True)
+    assumptions = AssumptionSerializer(many=True)
+
+
+class CaseloadCreateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(CaseloadSource.choices)
+    csv = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Contenu du fichier CSV (source fichier)."
+    )
+    filename = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class CaseloadErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(allow_null=True)
+    reference = serializers.CharField()
+    message = serializers.CharField()
+
+
+class CaseloadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    source = serializers.CharField()
+    filename = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    period = serializers.CharField()
+    total = serializers.IntegerField()
+    processed = serializers.IntegerField()
+    progress_percent = serializers.IntegerField()
+    with_rights = serializers.IntegerField()
+    error_count = serializers.IntegerField()
+    errors = CaseloadErrorSerializer(many=True, help_text="Les 100 premières lignes en erreur.")
+    unclaimed_monthly_total = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    duration_seconds = serializers.FloatField(allow_null=True)
+    failure_message = serializers.CharField()
+    engine_versions = serializers.DictField(child=serializers.CharField())
+
+
+class CaseloadResultSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    reference = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    person_id = serializers.IntegerField(allow_null=True)
+    unclaimed_monthly_total = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    rights = serializers.DictField(help_text="Code → montant dans sa fréquence (null : droit sans montant).")
+    assumptions = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,247 @@
+"""Caseload screening ("repérage du non-recours"): thousands of households, one array simulation per chunk.
+
+Households are cut into chunks of about 10,000; each chunk is one vectorised OpenFisca simulation built from
+arrays (never a loop of per-household simulations, never thousands of households in one JSON situation).
+Chunks run in worker processes, one per core, forked from a parent whose tax-benefit system is already built
+and warmed: the workers share it copy-on-write and never touch the database. A bad row is reported with its
+line and reasons, and never stops or changes the others.
+"""
+
+import gc
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import connections
+
+from .catalogue import catalogue
+from .csv_format import CsvRow, RowError, parse_row
+from .engine import RightsEngine, get_engine
+from .engine.inprocess import gc_paused
+from .results import found_masks, monthly_equivalents
+from .situation import HouseholdAnswers, Situation, resolve
+
+CHUNK_SIZE = 10_000
+# Below this many households a second process costs more than it saves.
+MIN_PARALLEL = 400
+
+
+@dataclass(frozen=True)
+class CaseloadEntry:
+    """One household to screen: a CSV row (parsed in the worker) or answers built from a person's record."""
+
+    reference: str
+    line: int | None = None
+    person_id: int | None = None
+    answers: HouseholdAnswers | None = None
+    row: CsvRow | None = None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int | None
+    reference: str
+    message: str
+
+
+@dataclass(frozen=True)
+class HouseholdFinding:
+    """A household with probable unclaimed rights."""
+
+    reference: str
+    line: int | None
+    person_id: int | None
+    monthly_total: float
+    # Amount by benefit code, in the benefit's frequency; None for an eligibility without amount.
+    rights: dict[str, float | None]
+    assumptions: tuple[str, ...]
+
+
+@dataclass
+class ChunkOutcome:
+    count: int
+    problems: list[RowProblem] = field(default_factory=list)
+    findings: list[HouseholdFinding] = field(default_factory=list)
+
+
+@dataclass
+class CaseloadOutcome:
+    total: int
+    findings: list[HouseholdFinding]
+    problems: list[RowProblem]
+    seconds: float
+    workers: int
+    chunks: int
+
+    @property
+    def monthly_total(self) -> float:
+        return round(sum(f.monthly_total for f in self.findings), 2)
+
+
+Entry = CaseloadEntry | CsvRow
+
+
+def entries_from_csv(rows: Sequence[CsvRow]) -> Sequence[Entry]:
+    """Return the entries of a caseload file: its rows themselves (a row is parsed by the worker that screens it)."""
+    return rows
+
+
+def screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine) -> ChunkOutcome:
+    """Screen one chunk of households with one simulation; return its findings and its bad rows."""
+    with gc_paused():
+        return _screen_chunk(entries, period=period, engine=engine)
+
+
+def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine) -> ChunkOutcome:
+    outcome = ChunkOutcome(count=len(entries))
+    situations: list[Situation] = []
+    kept: list[Entry] = []
+    for entry in entries:
+        try:
+            answers = entry.answers if entry.answers is not None else parse_row(entry.row)  # type: ignore[arg-type]
+            situations.append(resolve(answers, period=period))
+        except (RowError, ValueError) as exc:
+            outcome.problems.append(RowProblem(line=entry.line, reference=entry.reference, message=str(exc)))
+            continue
+        kept.append(entry)
+    if not situations:
+        return outcome
+    values = engine.compute(situations)
+    masks = found_masks(values)
+    monthly = monthly_equivalents(values)
+    codes = list(catalogue())
+    unclaimed = np.vstack([masks[code] for code in codes])
+    for index, situation in enumerate(situations):
+        for code in situation.received_benefits:
+            unclaimed[codes.index(code), index] = False
+    totals = np.zeros(len(situations))
+    for row, code in enumerate(codes):
+        totals += np.where(unclaimed[row], monthly[code], 0.0)
+    kinds = {code: catalogue()[code].kind for code in codes}
+    for index in np.flatnonzero(unclaimed.any(axis=0)):
+        entry = kept[index]
+        rights = {
+            code: (None if kinds[code] == "eligibility" else round(float(values[code][index]), 2))
+            for row, code in enumerate(codes)
+            if unclaimed[row, index]
+        }
+        outcome.findings.append(
+            HouseholdFinding(
+                reference=entry.reference,
+                line=entry.line,
+                person_id=entry.person_id,
+                monthly_total=round(float(totals[index]), 2),
+                rights=rights,
+                assumptions=tuple(a.message for a in situations[index].assumptions),
+            )
+        )
+    return outcome
+
+
+# Set by the parent just before forking: the workers inherit them (copy-on-write), nothing is pickled but bounds.
+_job: dict[str, object] = {}
+
+
+def _screen_range(bounds: tuple[int, int]) -> ChunkOutcome:
+    entries: Sequence[Entry] = _job["entries"]  # type: ignore[assignment]
+    outcome = screen_chunk(
+        entries[bounds[0] : bounds[1]],
+        period=_job["period"],  # type: ignore[arg-type]
+        engine=_job["engine"],  # type: ignore[arg-type]
+    )
+    gc.collect()  # free this chunk's simulation before the next one (the frozen parent objects are not walked)
+    return outcome
+
+
+def default_workers() -> int:
+    """Return the number of worker processes: one per core available, unless set by ``APPUI_RIGHTS_WORKERS``."""
+    configured = getattr(settings, "APPUI_RIGHTS_WORKERS", None)
+    if configured:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def chunk_bounds(total: int, *, workers: int, chunk_size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    """Return the [start, end) bounds of the chunks: about ``chunk_size`` households, at least one per worker."""
+    if total == 0:
+        return []
+    chunks = math.ceil(total / chunk_size)
+    if chunks < workers and total >= MIN_PARALLEL:
+        chunks = workers
+    size = math.ceil(total / chunks)
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def _close_database_connections() -> None:
+    """Close the connections a forked worker would otherwise share (not one inside a transaction: tests)."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+def run_caseload(
+    entries: Sequence[Entry],
+    *,
+    period: str,
+    engine: RightsEngine | None = None,
+    workers: int | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> CaseloadOutcome:
+    """Screen every household of ``entries``; return the findings, sorted by monthly amount, and the bad rows.
+
+    ``progress`` is called in this process with the number of households done after each chunk.
+    """
+    start = time.perf_counter()
+    engine = engine or get_engine()
+    workers = max(1, workers or default_workers())
+    bounds = chunk_bounds(len(entries), workers=workers, chunk_size=chunk_size)
+    parallel = workers > 1 and engine.forkable and len(bounds) > 1
+    outcomes: list[tuple[int, ChunkOutcome]] = []
+    done = 0
+    if parallel:
+        engine.warm_up(period)  # before forking: the workers inherit a tax-benefit system warm for this period
+        _close_database_connections()
+        # Move every object that exists now out of the collector's reach: the workers never walk (nor copy) them.
+        gc.freeze()
+        _job.update(entries=entries, period=period, engine=engine)
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes=min(workers, len(bounds))) as pool:
+                for index, outcome in pool.imap_unordered(_indexed_range, list(enumerate(bounds))):
+                    outcomes.append((index, outcome))
+                    done += outcome.count
+                    if progress:
+                        progress(done)
+        finally:
+            _job.clear()
+            gc.unfreeze()
+    else:
+        for index, (first, last) in enumerate(bounds):
+            outcome = screen_chunk(entries[first:last], period=period, engine=engine)
+            outcomes.append((index, outcome))
+            done += outcome.count
+            if progress:
+                progress(done)
+    outcomes.sort(key=lambda pair: pair[0])
+    findings = [f for _, outcome in outcomes for f in outcome.findings]
+    findings.sort(key=lambda f: -f.monthly_total)
+    problems = [p for _, outcome in outcomes for p in outcome.problems]
+    return CaseloadOutcome(
+        total=len(entries),
+        findings=findings,
+        problems=problems,
+        seconds=time.perf_counter() - start,
+        workers=min(workers, len(bounds)) if parallel else 1,
+        chunks=len(bounds),
+    )
+
+
+def _indexed_range(item: tuple[int, tuple[int, int]]) -> tuple[int, ChunkOutcome]:
+    index, bounds = item
+    return index, _screen_range(bounds)

@@ -1,0 +1,315 @@
+"""The caseload CSV file: one row per household (format documented in docs/rights.md).
+
+Parsing is strict per row and lenient per file: a bad row is reported with its line number and the reasons,
+and never stops or changes the other rows. An empty optional cell means "not known": it becomes an assumption
+listed with the results, never a silent default.
+"""
+
+import csv
+import datetime
+import gc
+import io
+import re
+from pathlib import Path
+
+from appui.core.communes import get_commune
+
+from .catalogue import catalogue
+from .enums import Activity, Schooling
+from .situation import EMPLOYMENT_TO_ACTIVITY, HOUSING_TO_OPENFISCA, AdultAnswers, ChildAnswers, HouseholdAnswers
+
+TEMPLATE_FILE = Path(__file__).resolve().parent / "data" / "reperage_modele.csv"
+MAX_CHILDREN = 12
+MAX_AMOUNT = 1_000_000
+
+# Column → ResourceKind value (the same words).
+RESOURCE_COLUMNS = {
+    "salaire": "salaire",
+    "chomage": "chomage",
+    "retraite": "retraite",
+    "pension_invalidite": "pension_invalidite",
+    "pension_alimentaire": "pension_alimentaire",
+    "indemnites_journalieres": "indemnites_journalieres",
+}
+ACTIVITIES = frozenset(Activity.values)
+SCHOOLING_LEVELS = frozenset(Schooling.values)
+ADULT_COLUMNS = ("date_naissance", "activite", *RESOURCE_COLUMNS, "taux_incapacite", "condition_ass")
+REQUIRED_COLUMNS = ("reference", "date_naissance")
+COLUMNS = (
+    "reference",
+    *ADULT_COLUMNS,
+    *(f"conjoint_{name}" for name in ADULT_COLUMNS),
+    "enfants_dates_naissance",
+    "enfants_scolarite",
+    "logement",
+    "loyer",
+    "code_commune",
+    "rfr",
+    "prestations_percues",
+)
+YES = frozenset({"oui", "o", "1", "vrai", "yes"})
+NO = frozenset({"non", "n", "0", "faux", "no"})
+_DATE_FR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+# The latest possible birth year; refreshed when a file is read (a caseload is parsed in thousands of rows).
+_this_year = datetime.date.today().year
+
+
+class CsvFormatError(ValueError):
+    """Raised when the file as a whole cannot be read (no header, missing required column)."""
+
+
+class RowError(ValueError):
+    """Raised for a row that cannot be read; the message lists every reason, in French."""
+
+
+class CsvRow:
+    """One data row of the file: its line number and its cells, read by column name (empty when absent).
+
+    It is also a caseload entry (``reference``, ``line``, ``person_id``, ``answers``, ``row``): a file of 100,000
+    rows is handed to the workers as it is read, without a copy.
+    """
+
+    __slots__ = ("line", "values", "columns")
+    person_id = None
+    answers = None
+
+    def __init__(self, line: int, values: list[str], columns: dict[str, int]):
+        self.line = line
+        self.values = values
+        self.columns = columns
+
+    def get(self, name: str, default: str = "") -> str:
+        index = self.columns.get(name)
+        return self.values[index] if index is not None and index < len(self.values) else default
+
+    @property
+    def cells(self) -> dict[str, str]:
+        return {name: self.get(name) for name in self.columns}
+
+    @property
+    def reference(self) -> str:
+        return self.get("reference").strip()[:100]
+
+    @property
+    def row(self) -> "CsvRow":
+        return self
+
+
+def read_rows(text: str) -> list[CsvRow]:
+    """Return the data rows of a caseload CSV file (";" or "," separated, UTF-8, with a header row).
+
+    Raise CsvFormatError when the header lacks a required column. Unknown columns are ignored.
+    """
+    global _this_year
+    _this_year = datetime.date.today().year
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise CsvFormatError("Le fichier est vide.") from None
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise CsvFormatError(
+            f"Colonne(s) obligatoire(s) absente(s) de la première ligne : {', '.join(missing)}. "
+            "Téléchargez le modèle pour voir le format attendu."
+        )
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        columns.setdefault(name, index)
+    # Hundreds of thousands of small lists: the cyclic collector would walk them again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [CsvRow(reader.line_num, values, columns) for values in reader if "".join(values).strip()]
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
+    value = value.strip()
+    match = _DATE_FR.match(value)
+    parts: tuple[str, ...] | None = (match.group(3), match.group(2), match.group(1)) if match else None
+    if parts is None:
+        match = _DATE_ISO.match(value)
+        parts = match.groups() if match else None
+    try:
+        if parts is None:
+            raise ValueError
+        day = datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        errors.append(f"{column} « {value} » n'est pas une date (JJ/MM/AAAA)")
+        return None
+    if not 1900 <= day.year <= _this_year:
+        errors.append(f"{column} « {value} » n'est pas une date de naissance possible")
+        return None
+    return day
+
+
+def _amount(value: str, column: str, errors: list[str]) -> float | None:
+    if not value or value.isspace():
+        return None
+    try:
+        amount = float(value.replace(",", "."))  # "1250,50" and "1250.50" (float() ignores surrounding spaces)
+    except ValueError:
+        cleaned = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
+        try:
+            amount = float(cleaned)
+        except ValueError:
+            errors.append(f"{column} « {value.strip()} » n'est pas un montant")
+            return None
+    if not 0 <= amount <= MAX_AMOUNT or amount != amount:
+        errors.append(f"{column} « {value} » n'est pas un montant possible")
+        return None
+    return amount
+
+
+def _activity(value: str, column: str, errors: list[str]) -> str | None:
+    value = value.strip().lower()
+    if not value:
+        return None
+    if value in ACTIVITIES:
+        return value
+    if value in EMPLOYMENT_TO_ACTIVITY:
+        return str(EMPLOYMENT_TO_ACTIVITY[value])
+    errors.append(f"{column} « {value} » est inconnue")
+    return None
+
+
+def _disability(value: str, column: str, errors: list[str]) -> str | None:
+    value = value.strip().replace("%", "").replace(",", ".")
+    if not value:
+        return None
+    try:
+        rate = float(value)
+    except ValueError:
+        errors.append(f"{column} « {value} » n'est pas un pourcentage")
+        return None
+    if not 0 <= rate <= 100:
+        errors.append(f"{column} « {value} » doit être entre 0 et 100")
+        return None
+    if rate >= 80:
+        return "80_plus"
+    return "50_79" if rate >= 50 else "aucun"
+
+
+def _yes_no(value: str, column: str, errors: list[str]) -> bool | None:
+    value = value.strip().lower()
+    if not value:
+        return None
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    errors.append(f"{column} « {value} » : répondez oui ou non")
+    return None
+
+
+# Column names of each adult, prefix included, built once.
+_ADULT_NAMES = {
+    prefix: {name: prefix + name for name in ("date_naissance", "activite", "taux_incapacite", "condition_ass")}
+    for prefix in ("", "conjoint_")
+}
+_RESOURCE_NAMES = {
+    prefix: [(prefix + column, kind) for column, kind in RESOURCE_COLUMNS.items()] for prefix in ("", "conjoint_")
+}
+
+
+def _adult(cells: CsvRow, prefix: str, label: str, errors: list[str]) -> AdultAnswers:
+    names = _ADULT_NAMES[prefix]
+    get = cells.get
+    birth_date = _date(get(names["date_naissance"], ""), names["date_naissance"], errors)
+    resources: dict[str, float] = {}
+    filled = False
+    for column, kind in _RESOURCE_NAMES[prefix]:
+        amount = _amount(get(column, ""), column, errors)
+        if amount is not None:
+            filled = True
+            if amount:
+                resources[kind] = amount
+    return AdultAnswers(
+        label=label,
+        birth_date=birth_date,
+        activity=_activity(get(names["activite"], ""), names["activite"], errors),
+        resources=resources if filled else None,
+        disability=_disability(get(names["taux_incapacite"], ""), names["taux_incapacite"], errors),
+        ass_condition=_yes_no(get(names["condition_ass"], ""), names["condition_ass"], errors),
+    )
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split("|")] if value and not value.isspace() else []
+
+
+def parse_row(row: CsvRow) -> HouseholdAnswers:
+    """Return the answers of one row; raise RowError listing every reason when the row is wrong."""
+    cells = row
+    errors: list[str] = []
+    if not row.reference:
+        errors.append("reference est vide")
+    if not cells.get("date_naissance", "").strip():
+        errors.append("date_naissance est vide")
+    adults = [_adult(cells, "", "la personne", errors)]
+    if cells.get("conjoint_date_naissance", "").strip():
+        adults.append(_adult(cells, "conjoint_", "le conjoint ou la conjointe", errors))
+    children = []
+    births = _split(cells.get("enfants_dates_naissance", ""))
+    levels = _split(cells.get("enfants_scolarite", ""))
+    if len(births) > MAX_CHILDREN:
+        errors.append(f"plus de {MAX_CHILDREN} enfants")
+    if levels and len(levels) != len(births):
+        errors.append("enfants_scolarite doit avoir autant d'éléments que enfants_dates_naissance")
+    for index, value in enumerate(births[:MAX_CHILDREN], start=1):
+        birth_date = _date(value, f"enfants_dates_naissance (enfant {index})", errors)
+        level = levels[index - 1].lower() if index <= len(levels) else ""
+        if level and level not in SCHOOLING_LEVELS:
+            errors.append(f"enfants_scolarite « {level} » est inconnue")
+            level = ""
+        if birth_date is not None:
+            children.append(ChildAnswers(label=f"l'enfant {index}", birth_date=birth_date, schooling=level or None))
+    housing = cells.get("logement", "").strip().lower() or None
+    if housing is not None and housing not in HOUSING_TO_OPENFISCA:
+        errors.append(f"logement « {housing} » est inconnu")
+        housing = None
+    commune = cells.get("code_commune", "").strip().upper() or None
+    if commune is not None and get_commune(commune) is None:
+        errors.append(f"code_commune « {commune} » n'est pas un code commune INSEE connu")
+        commune = None
+    received: dict[str, float] | None = None
+    benefits = cells.get("prestations_percues", "").strip().lower()
+    if benefits == "aucune":
+        received = {}
+    elif benefits:
+        received = {}
+        for item in _split(benefits):
+            code, _, value = item.partition("=")
+            code = code.strip()
+            amount = _amount(value, f"prestations_percues ({code})", errors) if value.strip() else 0.0
+            if code not in catalogue():
+                errors.append(f"prestations_percues : « {code} » n'est pas un code de prestation")
+            elif amount is not None:
+                received[code] = amount
+    rent = _amount(cells.get("loyer", ""), "loyer", errors)
+    rfr = _amount(cells.get("rfr", ""), "rfr", errors)
+    if errors:
+        raise RowError(" ; ".join(errors) + ".")
+    return HouseholdAnswers(
+        adults=adults,
+        children=children,
+        housing_status=housing,
+        rent=rent,
+        commune_code=commune,
+        rfr=rfr,
+        benefits_received=received,
+    )
+
+
+def template_text() -> str:
+    """Return the template CSV offered for download."""
+    return TEMPLATE_FILE.read_text(encoding="utf-8")

@@ -1,0 +1,93 @@
+"""A remote OpenFisca Web API (``openfisca serve``): one ``POST /calculate`` per household.
+
+Set ``APPUI_RIGHTS_ENGINE = "webapi"`` and ``APPUI_OPENFISCA_API_URL`` (for example ``http://127.0.0.1:5000``).
+The caseload screening works with it too, one request per household: it is much slower than in-process arrays.
+"""
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+from ..situation import Situation
+from . import EngineError, RightsEngine, benefit_variables
+from .inputs import benefit_periods, situation_to_openfisca
+
+# Benefits paid to a person, asked on each person and summed for the household.
+INDIVIDUAL_VARIABLES = frozenset({"aah", "asi", "ass"})
+MENAGE_VARIABLES = frozenset({"cheque_energie"})
+
+
+def calculate_request(situation: Situation) -> dict[str, Any]:
+    """Return the body of ``POST /calculate``: the situation, with a null value for each benefit asked."""
+    body = situation_to_openfisca(situation)
+    periods = benefit_periods(situation.period)
+    for _, variable, unit in benefit_variables():
+        asked = {periods[unit]: None}
+        if variable in INDIVIDUAL_VARIABLES:
+            for person in body["individus"].values():
+                person[variable] = asked
+        elif variable in MENAGE_VARIABLES:
+            body["menages"]["menage"][variable] = asked
+        else:
+            body["familles"]["famille"][variable] = asked
+    return body
+
+
+def read_response(situation: Situation, answer: dict[str, Any]) -> dict[str, float]:
+    """Return the raw value of each benefit from a ``/calculate`` answer."""
+    periods = benefit_periods(situation.period)
+    values: dict[str, float] = {}
+    for code, variable, unit in benefit_variables():
+        period = periods[unit]
+        if variable in INDIVIDUAL_VARIABLES:
+            value = sum(float(p[variable][period] or 0) for p in answer["individus"].values())
+        elif variable in MENAGE_VARIABLES:
+            value = float(answer["menages"]["menage"][variable][period] or 0)
+        else:
+            value = float(answer["familles"]["famille"][variable][period] or 0)
+        values[code] = value
+    return values
+
+
+class WebApiEngine(RightsEngine):
+    name = "openfisca-web-api"
+    forkable = False
+
+    def __init__(self) -> None:
+        self.url = getattr(settings, "APPUI_OPENFISCA_API_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.timeout = float(getattr(settings, "APPUI_OPENFISCA_API_TIMEOUT", 30))
+        self._versions: dict[str, str] = {}
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 (the URL comes from the settings, http or https)
+            self.url + path,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                if not self._versions:
+                    self._versions = {
+                        "openfisca-web-api": self.url,
+                        "country-package": response.headers.get("Country-Package", ""),
+                        "country-package-version": response.headers.get("Country-Package-Version", ""),
+                    }
+                return json.load(response)
+        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+            raise EngineError(f"OpenFisca Web API {self.url}: {exc}") from exc
+
+    def versions(self) -> dict[str, str]:
+        return dict(self._versions) or {"openfisca-web-api": self.url}
+
+    def warm_up(self, period: str | None = None) -> None:
+        """Nothing to build here: the remote API warms itself."""
+
+    def compute(self, situations: Sequence[Situation]) -> dict[str, np.ndarray]:
+        rows = [read_response(s, self._post("/calculate", calculate_request(s))) for s in situations]
+        return {code: np.array([row[code] for row in rows], dtype=np.float64) for code, _, _ in benefit_variables()}

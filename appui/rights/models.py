@@ -1,0 +1,226 @@
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from appui.core.fields import EncryptedJSONField, EncryptedTextField
+
+from .enums import Benefit, CaseloadSource, CaseloadStatus, Frequency, RightStatus
+
+if TYPE_CHECKING:
+    from appui.accounts.models import Membership
+
+
+class ScreeningQuerySet(models.QuerySet["Screening"]):
+    def visible_by(self, membership: "Membership") -> "ScreeningQuerySet":
+        """Return the screenings of the member's structure, nothing else."""
+        return self.filter(structure_id=membership.structure_id)
+
+    def for_person(self, person_id: int) -> "ScreeningQuerySet":
+        return self.filter(person_id=person_id)
+
+    def latest_first(self) -> "ScreeningQuerySet":
+        return self.order_by("-created_at", "-id")
+
+
+class Screening(models.Model):
+    """One screening of a person's rights ("simulation des droits"), saved to be explained and re-run.
+
+    It keeps the answers given, the complete situation computed from them (with its assumptions), the period
+    and legislation date, the engine and its versions, and the rights found.
+    """
+
+    structure = models.ForeignKey(
+        "accounts.Structure", on_delete=models.PROTECT, related_name="+", verbose_name="structure"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="rights_screenings", verbose_name="personne"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="réalisée par"
+    )
+    created_at = models.DateTimeField("réalisée le", auto_now_add=True)
+    period = models.CharField("mois simulé (AAAA-MM)", max_length=7)
+    legislation_date = models.DateField("législation au")
+    engine = models.CharField("moteur de calcul", max_length=40)
+    engine_versions = models.JSONField("versions du moteur", default=dict)
+    # Encrypted at rest: resources, benefits and disability rates are situation and health data (RGPD art. 9).
+    answers: Any = EncryptedJSONField("réponses", default=dict)
+    situation: Any = EncryptedJSONField("situation complète calculée", default=dict)
+    results: Any = EncryptedJSONField("droits trouvés", default=list)
+    unclaimed_monthly_total = models.DecimalField(
+        "droits probables non demandés, par mois", max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "simulation des droits"
+        verbose_name_plural = "simulations des droits"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "created_at"], name="screening_person_time")]
+
+    def __str__(self) -> str:
+        return f"Simulation des droits du {self.created_at:%d/%m/%Y} ({self.period})"
+
+    @property
+    def assumptions(self) -> list[dict[str, Any]]:
+        return list(self.situation.get("assumptions", []))
+
+
+class RightFollowUpQuerySet(models.QuerySet["RightFollowUp"]):
+    def visible_by(self, membership: "Membership") -> "RightFollowUpQuerySet":
+        return self.filter(structure_id=membership.structure_id)
+
+    def for_person(self, person_id: int) -> "RightFollowUpQuerySet":
+        return self.filter(person_id=person_id)
+
+    def granted(self) -> "RightFollowUpQuerySet":
+        return self.filter(status=RightStatus.GRANTED)
+
+
+class RightFollowUp(models.Model):
+    """The follow-up of one right found for a person: one row per person and benefit, whatever the re-runs."""
+
+    structure = models.ForeignKey(
+        "accounts.Structure", on_delete=models.PROTECT, related_name="+", verbose_name="structure"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="rights_follow_ups", verbose_name="personne"
+    )
+    benefit = models.CharField("droit", max_length=30, choices=Benefit.choices)
+    screening = models.ForeignKey(
+        Screening, on_delete=models.SET_NULL, null=True, related_name="follow_ups", verbose_name="trouvé par"
+    )
+    estimated_amount = models.DecimalField("montant estimé", max_digits=10, decimal_places=2, null=True)
+    frequency = models.CharField("fréquence", max_length=10, choices=Frequency.choices)
+    monthly_amount = models.DecimalField(
+        "équivalent mensuel estimé", max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    status = models.CharField("suivi", max_length=20, choices=RightStatus.choices, default=RightStatus.TO_CLAIM)
+    status_changed_at = models.DateTimeField("suivi mis à jour le")
+    claimed_on = models.DateField("demande faite le", null=True, blank=True)
+    decided_on = models.DateField("réponse reçue le", null=True, blank=True)
+    granted_amount = models.DecimalField("montant accordé", max_digits=10, decimal_places=2, null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="mis à jour par"
+    )
+
+    objects = RightFollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suivi d'un droit"
+        verbose_name_plural = "suivis des droits"
+        ordering = ["person_id", "benefit"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "benefit"], name="right_follow_up_unique_person_benefit"),
+            models.CheckConstraint(condition=Q(status__in=RightStatus.values), name="right_follow_up_status_valid"),
+            models.CheckConstraint(condition=Q(benefit__in=Benefit.values), name="right_follow_up_benefit_valid"),
+            models.CheckConstraint(
+                condition=Q(granted_amount__isnull=True) | Q(granted_amount__gte=0),
+                name="right_follow_up_granted_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_benefit_display()} — {self.get_status_display()}"
+
+    @property
+    def secured_monthly_amount(self) -> Decimal:
+        """Return what the right brings each month once obtained (the amount granted if known)."""
+        if self.status != RightStatus.GRANTED:
+            return Decimal("0.00")
+        if self.granted_amount is None:
+            return self.monthly_amount
+        if self.frequency == Frequency.YEARLY:
+            return (self.granted_amount / 12).quantize(Decimal("0.01"))
+        if self.frequency == Frequency.NONE:
+            return Decimal("0.00")
+        return self.granted_amount
+
+
+class CaseloadScreeningQuerySet(models.QuerySet["CaseloadScreening"]):
+    def visible_by(self, membership: "Membership") -> "CaseloadScreeningQuerySet":
+        return self.filter(structure_id=membership.structure_id)
+
+
+class CaseloadScreening(models.Model):
+    """A screening of a whole caseload ("repérage du non-recours"), run as a background job."""
+
+    structure = models.ForeignKey(
+        "accounts.Structure", on_delete=models.PROTECT, related_name="+", verbose_name="structure"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="lancé par"
+    )
+    created_at = models.DateTimeField("lancé le", auto_now_add=True)
+    source = models.CharField("source", max_length=20, choices=CaseloadSource.choices)
+    filename = models.CharField("fichier", max_length=200, blank=True)
+    # The uploaded file, encrypted, kept only until the job has read it (data minimisation).
+    source_csv = EncryptedTextField("contenu du fichier", blank=True)
+    status = models.CharField("état", max_length=20, choices=CaseloadStatus.choices, default=CaseloadStatus.PENDING)
+    total = models.PositiveIntegerField("foyers à examiner", default=0)
+    processed = models.PositiveIntegerField("foyers examinés", default=0)
+    with_rights = models.PositiveIntegerField("foyers avec des droits probables", default=0)
+    error_count = models.PositiveIntegerField("lignes en erreur", default=0)
+    errors: Any = EncryptedJSONField("erreurs par ligne", default=list, blank=True)
+    unclaimed_monthly_total = models.DecimalField(
+        "droits probables non demandés, par mois", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    period = models.CharField("mois simulé (AAAA-MM)", max_length=7, blank=True)
+    engine = models.CharField("moteur de calcul", max_length=40, blank=True)
+    engine_versions = models.JSONField("versions du moteur", default=dict, blank=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    duration_seconds = models.FloatField("durée (secondes)", null=True, blank=True)
+    failure_message = models.CharField("cause de l'échec", max_length=300, blank=True)
+
+    objects = CaseloadScreeningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "repérage du non-recours"
+        verbose_name_plural = "repérages du non-recours"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(processed__lte=F("total")), name="caseload_processed_within_total"),
+            models.CheckConstraint(condition=Q(status__in=CaseloadStatus.values), name="caseload_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Repérage du {self.created_at:%d/%m/%Y %H:%M} ({self.get_source_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {CaseloadStatus.DONE, CaseloadStatus.FAILED}
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == CaseloadStatus.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0
+
+
+class CaseloadResult(models.Model):
+    """A household of a caseload screening with probable unclaimed rights."""
+
+    job = models.ForeignKey(CaseloadScreening, on_delete=models.CASCADE, related_name="results")
+    rank = models.PositiveIntegerField("rang")
+    reference = models.CharField("référence du foyer", max_length=100)
+    line = models.PositiveIntegerField("ligne du fichier", null=True, blank=True)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="personne"
+    )
+    unclaimed_monthly_total = models.DecimalField("droits probables, par mois", max_digits=10, decimal_places=2)
+    rights: Any = EncryptedJSONField("droits probables non demandés", default=dict)
+    assumptions: Any = EncryptedJSONField("hypothèses", default=list)
+
+    class Meta:
+        verbose_name = "foyer repéré"
+        verbose_name_plural = "foyers repérés"
+        ordering = ["job", "rank"]
+        constraints = [models.UniqueConstraint(fields=["job", "rank"], name="caseload_result_unique_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} : {self.unclaimed_monthly_total} € par mois"

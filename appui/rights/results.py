@@ -1,0 +1,121 @@
+"""From raw engine values to rights: found or not, amount, frequency, monthly equivalent.
+
+Amounts keep their frequency ("nothing annual is shown as monthly"): the RSA is monthly, the allocation de
+rentrée scolaire, the school grants and the chèque énergie are yearly. The monthly equivalent (a yearly amount
+divided by 12) is used only to rank households and to add up amounts; a complementary health insurance adds
+nothing (it is a coverage, and its participation is a cost, not an income).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+
+from .catalogue import BenefitInfo, catalogue
+from .enums import Frequency
+
+CENT = Decimal("0.01")
+
+
+def to_cents(value: float) -> Decimal:
+    return Decimal(str(round(float(value), 2))).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RightEstimate:
+    """One benefit found by a screening."""
+
+    benefit: str
+    amount: Decimal | None  # in its frequency; None for an eligibility without amount
+    frequency: str
+    monthly_amount: Decimal  # counted in totals
+    received: bool  # the household says it already receives it
+
+    @property
+    def info(self) -> BenefitInfo:
+        return catalogue()[self.benefit]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "benefit": self.benefit,
+            "amount": str(self.amount) if self.amount is not None else None,
+            "frequency": self.frequency,
+            "monthly_amount": str(self.monthly_amount),
+            "received": self.received,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "RightEstimate":
+        return cls(
+            benefit=data["benefit"],
+            amount=Decimal(data["amount"]) if data["amount"] is not None else None,
+            frequency=data["frequency"],
+            monthly_amount=Decimal(data["monthly_amount"]),
+            received=data["received"],
+        )
+
+
+def _found(info: BenefitInfo, value: float) -> bool:
+    return value > 0.005
+
+
+def monthly_equivalent(info: BenefitInfo, amount: Decimal) -> Decimal:
+    """Return what a benefit's amount is worth per month, for ranking and totals."""
+    if info.kind != "amount":
+        return Decimal("0.00")
+    if info.frequency == Frequency.YEARLY:
+        return (amount / 12).quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount
+
+
+def estimates(values: Mapping[str, float], received: frozenset[str] = frozenset()) -> list[RightEstimate]:
+    """Return the rights found in one household's raw values, in catalogue order."""
+    found = {code for code, info in catalogue().items() if _found(info, values.get(code, 0.0))}
+    rights = []
+    for code, info in catalogue().items():
+        if code not in found or found & set(info.excluded_by):
+            continue
+        amount = None if info.kind == "eligibility" else to_cents(values[code])
+        rights.append(
+            RightEstimate(
+                benefit=code,
+                amount=amount,
+                frequency=info.frequency,
+                monthly_amount=monthly_equivalent(info, amount) if amount is not None else Decimal("0.00"),
+                received=code in received,
+            )
+        )
+    return rights
+
+
+def unclaimed_monthly_total(rights: list[RightEstimate]) -> Decimal:
+    """Return the monthly equivalent of the rights found and not already received."""
+    return sum((r.monthly_amount for r in rights if not r.received), Decimal("0.00"))
+
+
+def found_masks(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return, by benefit code, which households of an array computation have the right (exclusions applied)."""
+    raw = {code: np.asarray(values[code]) > 0.005 for code in catalogue()}
+    masks = {}
+    for code, info in catalogue().items():
+        mask = raw[code].copy()
+        for other in info.excluded_by:
+            mask &= ~raw[other]
+        masks[code] = mask
+    return masks
+
+
+def monthly_equivalents(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return, by benefit code, the monthly equivalent counted in totals (0 where not found or not an amount)."""
+    masks = found_masks(values)
+    result = {}
+    for code, info in catalogue().items():
+        amount = np.round(np.asarray(values[code], dtype=np.float64), 2)
+        if info.kind != "amount":
+            amount = np.zeros_like(amount)
+        elif info.frequency == Frequency.YEARLY:
+            amount = np.round(amount / 12, 2)
+        result[code] = np.where(masks[code], amount, 0.0)
+    return result

@@ -1,0 +1,50 @@
+"""Screen one household: answers → complete situation → engine → rights. Computes; never writes."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .engine import RightsEngine, get_engine
+from .engine.inputs import today_period
+from .results import RightEstimate, estimates, unclaimed_monthly_total
+from .situation import HouseholdAnswers, Situation, resolve
+
+
+@dataclass(frozen=True)
+class ScreeningOutcome:
+    situation: Situation
+    rights: list[RightEstimate]
+    engine: str
+    engine_versions: dict[str, str]
+
+    @property
+    def unclaimed(self) -> list[RightEstimate]:
+        return [r for r in self.rights if not r.received]
+
+    @property
+    def received(self) -> list[RightEstimate]:
+        return [r for r in self.rights if r.received]
+
+    @property
+    def unclaimed_monthly_total(self) -> Decimal:
+        return unclaimed_monthly_total(self.rights)
+
+
+def current_period(today: datetime.date | None = None) -> str:
+    """Return the month screened by default: the current month (its legislation; see openfisca-notes.md)."""
+    return today_period(today or timezone.localdate())
+
+
+def screen(answers: HouseholdAnswers, *, period: str, engine: RightsEngine | None = None) -> ScreeningOutcome:
+    """Return the rights of one household for ``period`` ("YYYY-MM"); raise ValueError on impossible answers."""
+    engine = engine or get_engine()
+    situation = resolve(answers, period=period)
+    values = engine.compute_one(situation)
+    return ScreeningOutcome(
+        situation=situation,
+        rights=estimates(values, situation.received_benefits),
+        engine=engine.name,
+        engine_versions=engine.versions(),
+    )

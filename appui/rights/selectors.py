@@ -1,0 +1,59 @@
+"""Named reads of screenings, follow-ups and caseload results."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+
+from appui.accounts.models import Structure
+from appui.people.models import Person
+
+from .enums import RightStatus
+from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
+
+
+def latest_screening(person: Person) -> Screening | None:
+    """Return the person's last screening, or None."""
+    return Screening.objects.for_person(person.pk).latest_first().select_related("created_by").first()
+
+
+def person_screenings(person: Person) -> QuerySet[Screening]:
+    return Screening.objects.for_person(person.pk).latest_first().select_related("created_by")
+
+
+def person_follow_ups(person: Person) -> list[RightFollowUp]:
+    return list(RightFollowUp.objects.for_person(person.pk).order_by("benefit"))
+
+
+@dataclass(frozen=True)
+class SecuredSummary:
+    """What the structure's follow-ups add up to: euros per month actually secured, and where the rest stands."""
+
+    counts: dict[str, int]
+    secured_monthly: Decimal
+    pending_monthly: Decimal
+    persons_helped: int
+
+    def count(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+
+def secured_summary(structure: Structure) -> SecuredSummary:
+    """Return the follow-up counts by status and the euros per month obtained (granted) by the structure."""
+    follow_ups = RightFollowUp.objects.filter(structure=structure)
+    counts = {row["status"]: row["n"] for row in follow_ups.values("status").annotate(n=Count("id"))}
+    secured = sum((f.secured_monthly_amount for f in follow_ups.granted()), Decimal("0.00"))
+    pending = sum(
+        (f.monthly_amount for f in follow_ups.filter(status__in=[RightStatus.TO_CLAIM, RightStatus.CLAIMED])),
+        Decimal("0.00"),
+    )
+    helped = follow_ups.granted().values("person_id").distinct().count()
+    return SecuredSummary(counts=counts, secured_monthly=secured, pending_monthly=pending, persons_helped=helped)
+
+
+def caseload_results(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
+    return job.results.order_by("rank")
+
+
+def recent_caseload_screenings(structure: Structure, limit: int = 10) -> list[CaseloadScreening]:
+    return list(CaseloadScreening.objects.filter(structure=structure).select_related("created_by")[:limit])

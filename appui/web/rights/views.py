@@ -1,0 +1,371 @@
+"""Rights pages: a person's screening, its results and printable summary, follow-ups, caseload screening.
+
+Every object view checks existence in the member's structure first (404), then the role (403): the accueil and
+DPO roles may not read screenings, which are situation data.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appui.accounts.models import Membership
+from appui.people.access import access_person
+from appui.people.models import Person
+from appui.rights import services
+from appui.rights.access import (
+    access_caseload_screening,
+    access_follow_up,
+    access_screening,
+    can_screen,
+    record_screening_view,
+)
+from appui.rights.catalogue import catalogue
+from appui.rights.csv_format import template_text
+from appui.rights.enums import Activity, CaseloadStatus, ResourceKind, Schooling
+from appui.rights.models import CaseloadScreening, Screening
+from appui.rights.results import RightEstimate
+from appui.rights.selectors import (
+    caseload_results,
+    latest_screening,
+    person_follow_ups,
+    person_screenings,
+    recent_caseload_screenings,
+    secured_summary,
+)
+from appui.rights.situation import HouseholdAnswers, Situation, answers_from_record
+from appui.web.middleware import membership_required
+
+from .forms import CaseloadForm, FollowUpForm, ScreeningForm
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def _check_role(membership: Membership) -> None:
+    if not can_screen(membership):
+        raise PermissionDenied
+
+
+def _household_members(person: Person) -> list[Any]:
+    household = getattr(person, "household", None)
+    return list(household.members.all()) if household else []
+
+
+@require_http_methods(["GET", "POST"])
+@membership_required
+def rights_screening(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """Show the screening form, pre-filled from the record and the last screening, and run it."""
+    membership = _membership(request)
+    access_person(membership=membership, pk=person_pk, record_read=False)
+    _check_role(membership)
+    person = access_person(membership=membership, pk=person_pk)
+    record = answers_from_record(person, _household_members(person), today=timezone.localdate())
+    last = latest_screening(person)
+    previous = HouseholdAnswers.from_json(last.answers) if last else None
+    form = ScreeningForm(request.POST or None, record=record, previous=previous)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening = services.screening_run(membership=membership, person=person, answers=form.answers())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("web:rights_screening_detail", screening_pk=screening.pk)
+    return render(
+        request,
+        "web/rights/screening_form.html",
+        {
+            "person": person,
+            "form": form,
+            "record": record,
+            "screenings": list(person_screenings(person)[:10]),
+            "follow_ups": person_follow_ups(person),
+            "title": f"Droits de {person}",
+            "nav": "people",
+        },
+    )
+
+
+def _rights(screening: Screening) -> list[RightEstimate]:
+    return [RightEstimate.from_json(r) for r in screening.results]
+
+
+OPENFISCA_HOUSING_LABELS = {
+    "locataire_vide": "locataire (vide)",
+    "locataire_hlm": "locataire (logement social)",
+    "locataire_meuble": "locataire (meublé)",
+    "locataire_foyer": "foyer, résidence sociale",
+    "proprietaire": "propriétaire",
+    "loge_gratuitement": "hébergé·e gratuitement",
+    "sans_domicile": "sans domicile ou hébergement d'urgence",
+    "non_renseigne": "non renseigné",
+}
+
+
+def _euros(value: float) -> str:
+    return f"{value:,.2f} €".replace(",", "\u202f").replace(".", ",")
+
+
+def _inputs_used(screening: Screening) -> list[str]:
+    """Return, in plain French, the complete situation the screening computed with (answers and assumptions)."""
+    if not screening.situation.get("persons"):
+        return []  # erased by the anonymisation of the record
+    situation = Situation.from_json(screening.situation)
+    kinds = dict(ResourceKind.choices)
+    lines = []
+    for person in situation.persons:
+        who = "Enfant" if person.role == "enfant" else ("Personne" if person.role == "demandeur" else "Conjoint·e")
+        facts = [f"né·e le {person.birth_date:%d/%m/%Y}"]
+        if person.role == "enfant":
+            facts.append(Schooling(person.schooling).label.lower())
+        else:
+            facts.append(Activity(person.activity).label.lower())
+            facts.append(
+                ", ".join(f"{kinds[k].lower()} {_euros(v)} par mois" for k, v in person.resources.items())
+                or "aucune ressource"
+            )
+            if person.disability_rate:
+                facts.append(f"taux d'incapacité d'au moins {person.disability_rate:.0%}".replace("\xa0", ""))
+        lines.append(f"{who} : {', '.join(facts)}.")
+    lines.append(
+        f"Logement : {OPENFISCA_HOUSING_LABELS.get(situation.housing, situation.housing)}"
+        + (f", loyer {_euros(situation.rent)} par mois" if situation.rent else "")
+        + (f", commune {situation.depcom}" if situation.depcom else "")
+        + "."
+    )
+    lines.append(f"Revenu fiscal de référence : {_euros(situation.rfr)}.")
+    received = sorted(situation.received_benefits)
+    lines.append(
+        "Prestations déjà reçues : "
+        + (", ".join(catalogue()[code].label for code in received) if received else "aucune")
+        + "."
+    )
+    return lines
+
+
+@require_GET
+@membership_required
+def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResponse:
+    """Show a screening's results: probable unclaimed rights, what was assumed, how to claim, follow-up."""
+    membership = _membership(request)
+    screening = access_screening(membership=membership, pk=screening_pk, record_read=False)
+    _check_role(membership)
+    record_screening_view(membership=membership, screening=screening)
+    rights = _rights(screening)
+    follow_ups = {f.benefit: f for f in person_follow_ups(screening.person)}
+    unclaimed = [
+        {
+            "right": right,
+            "follow_up": follow_ups.get(right.benefit),
+            "form": FollowUpForm(
+                initial={
+                    "status": follow_ups[right.benefit].status,
+                    "claimed_on": follow_ups[right.benefit].claimed_on,
+                    "decided_on": follow_ups[right.benefit].decided_on,
+                    "granted_amount": follow_ups[right.benefit].granted_amount,
+                },
+                prefix=right.benefit,
+            )
+            if right.benefit in follow_ups
+            else None,
+        }
+        for right in rights
+        if not right.received
+    ]
+    latest = latest_screening(screening.person)
+    return render(
+        request,
+        "web/rights/screening_detail.html",
+        {
+            "screening": screening,
+            "person": screening.person,
+            "unclaimed": unclaimed,
+            "received": [r for r in rights if r.received],
+            "assumptions": screening.assumptions,
+            "inputs_used": _inputs_used(screening),
+            "is_latest": latest is not None and latest.pk == screening.pk,
+            "title": f"Droits de {screening.person} — simulation du {screening.created_at:%d/%m/%Y}",
+            "nav": "people",
+        },
+    )
+
+
+@require_GET
+@membership_required
+def rights_screening_print(request: HttpRequest, screening_pk: int) -> HttpResponse:
+    """Show the one-page summary to hand to the person, in plain language (FALC)."""
+    membership = _membership(request)
+    screening = access_screening(membership=membership, pk=screening_pk, record_read=False)
+    _check_role(membership)
+    record_screening_view(membership=membership, screening=screening)
+    rights = [r for r in _rights(screening) if not r.received]
+    return render(
+        request,
+        "web/rights/screening_print.html",
+        {
+            "screening": screening,
+            "person": screening.person,
+            "rights": rights,
+            "assumptions": screening.assumptions,
+            "structure": membership.structure,
+            "today": timezone.localdate(),
+            "title": "Vos droits possibles",
+        },
+    )
+
+
+@require_POST
+@membership_required
+def rights_screening_rerun(request: HttpRequest, screening_pk: int) -> HttpResponse:
+    """Run a saved screening again, same answers, with this month's legislation."""
+    membership = _membership(request)
+    screening = access_screening(membership=membership, pk=screening_pk, record_read=False)
+    _check_role(membership)
+    try:
+        new = services.screening_rerun(membership=membership, screening=screening)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("web:rights_screening_detail", screening_pk=screening.pk)
+    messages.success(request, "La simulation a été relancée avec la législation du mois.")
+    return redirect("web:rights_screening_detail", screening_pk=new.pk)
+
+
+@require_POST
+@membership_required
+def rights_follow_up_update(request: HttpRequest, right_pk: int) -> HttpResponse:
+    """Record where a right stands, with its dates."""
+    membership = _membership(request)
+    follow_up = access_follow_up(membership=membership, pk=right_pk)
+    _check_role(membership)
+    form = FollowUpForm(request.POST, prefix=follow_up.benefit)
+    back = request.POST.get("screening")
+    if form.is_valid():
+        try:
+            services.right_status_update(membership=membership, follow_up=follow_up, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Suivi enregistré : {follow_up.get_benefit_display()} — {follow_up.get_status_display()}."
+            )
+    else:
+        messages.error(request, "Le suivi n'a pas été enregistré : vérifiez l'état et les dates.")
+    if back and back.isdigit() and Screening.objects.visible_by(membership).filter(pk=back).exists():
+        return redirect("web:rights_screening_detail", screening_pk=int(back))
+    return redirect("web:rights_screening", person_pk=follow_up.person_id)
+
+
+@require_http_methods(["GET", "POST"])
+@membership_required
+def rights_caseload(request: HttpRequest) -> HttpResponse:
+    """Show the structure's rights overview and caseload screenings; launch one."""
+    membership = _membership(request)
+    _check_role(membership)
+    form = CaseloadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.caseload_screening_create(
+                membership=membership,
+                source=form.cleaned_data["source"],
+                csv_text=form.cleaned_data.get("csv_text", ""),
+                filename=getattr(form.cleaned_data.get("file"), "name", ""),
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("web:rights_caseload_detail", job_pk=job.pk)
+    return render(
+        request,
+        "web/rights/caseload.html",
+        {
+            "form": form,
+            "jobs": recent_caseload_screenings(membership.structure),
+            "summary": secured_summary(membership.structure),
+            "title": "Repérage du non-recours",
+            "nav": "rights",
+        },
+    )
+
+
+def _job_context(job: CaseloadScreening) -> dict[str, Any]:
+    return {"job": job, "running": not job.is_finished}
+
+
+@require_GET
+@membership_required
+def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
+    """Show a caseload screening: live progress, then households sorted by monthly amount, and bad rows."""
+    membership = _membership(request)
+    job = access_caseload_screening(membership=membership, pk=job_pk)
+    _check_role(membership)
+    page = Paginator(caseload_results(job).select_related("person"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/rights/caseload_detail.html",
+        {
+            **_job_context(job),
+            "page": page,
+            "benefits": list(catalogue().values()),
+            "done": job.status == CaseloadStatus.DONE,
+            "title": str(job),
+            "nav": "rights",
+        },
+    )
+
+
+@require_GET
+@membership_required
+def rights_caseload_progress(request: HttpRequest, job_pk: int) -> HttpResponse:
+    """Return the progress fragment polled by the page; once finished, ask htmx to reload the page."""
+    membership = _membership(request)
+    job = access_caseload_screening(membership=membership, pk=job_pk)
+    _check_role(membership)
+    response = render(request, "web/rights/_caseload_progress.html", _job_context(job))
+    if job.is_finished and request.htmx:  # type: ignore[attr-defined]
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _export(request: HttpRequest, job_pk: int, fmt: str) -> HttpResponse:
+    membership = _membership(request)
+    job = access_caseload_screening(membership=membership, pk=job_pk)
+    _check_role(membership)
+    if job.status != CaseloadStatus.DONE:
+        messages.error(request, "Les résultats seront téléchargeables quand le repérage sera terminé.")
+        return redirect("web:rights_caseload_detail", job_pk=job.pk)
+    content = services.caseload_results_export(membership=membership, job=job, fmt=fmt)
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="reperage-{job.pk}.{fmt}"'
+    return response
+
+
+@require_GET
+@membership_required
+def rights_caseload_export_csv(request: HttpRequest, job_pk: int) -> HttpResponse:
+    return _export(request, job_pk, "csv")
+
+
+@require_GET
+@membership_required
+def rights_caseload_export_xlsx(request: HttpRequest, job_pk: int) -> HttpResponse:
+    return _export(request, job_pk, "xlsx")
+
+
+@require_GET
+@membership_required
+def rights_caseload_template(request: HttpRequest) -> HttpResponse:
+    """Download the template CSV of the caseload format (documented in docs/rights.md)."""
+    response = HttpResponse(template_text(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reperage-modele.csv"'
+    return response
