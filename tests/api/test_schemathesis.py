@@ -4,6 +4,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -28,7 +30,18 @@ schema = _load_schema()
 
 
 @pytest.fixture
-def api_token(db):
+def keep_test_connection():
+    """Calls go straight to the WSGI app: keep it from closing the test's database connection after each
+    request, as Django's own test client does (the test runs in one transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_token(db, keep_test_connection):
     structure = StructureFactory()
     member = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
     for _ in range(3):
