@@ -49,6 +49,7 @@ lock:
 
 bench: install
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/screening.py
 
 clean:
 	rm -rf $(VENV) var

@@ -241,5 +241,12 @@ APPUI_FIELD_KEYS_FILE = os.environ.get(
     "APPUI_FIELD_KEYS_FILE", str(BASE_DIR / "var" / "field-keys.json") if DEBUG else ""
 )
 
+# Rights screening (appui.rights): OpenFisca-France in process, or a remote OpenFisca Web API.
+APPUI_RIGHTS_ENGINE = os.environ.get("APPUI_RIGHTS_ENGINE", "inprocess")  # or "webapi"
+APPUI_OPENFISCA_API_URL = os.environ.get("APPUI_OPENFISCA_API_URL", "http://127.0.0.1:5000")
+APPUI_OPENFISCA_API_TIMEOUT = float(os.environ.get("APPUI_OPENFISCA_API_TIMEOUT", "30"))
+APPUI_RIGHTS_JOB_LAUNCHER = os.environ.get("APPUI_RIGHTS_JOB_LAUNCHER", "subprocess")  # "inline" | "none"
+APPUI_RIGHTS_WORKERS = int(os.environ.get("APPUI_RIGHTS_WORKERS", "0")) or None
+
 # Audit: personal fields of events are erased after this many days (CNIL: access logs kept 6 to 12 months).
 APPUI_AUDIT_PERSONAL_RETENTION_DAYS = int(os.environ.get("APPUI_AUDIT_PERSONAL_RETENTION_DAYS", "365"))

@@ -414,7 +414,7 @@ def main() -> None:  # noqa: C901 (a linear script)
     checks: list[str] = []
     try:
         from appui.rights import services
-        from appui.rights.caseload import default_workers, entries_from_csv, run_caseload
+        from appui.rights.caseload import entries_from_csv, run_caseload
         from appui.rights.csv_format import read_rows
         from appui.rights.engine import get_engine
         from appui.rights.engine.webapi import calculate_request
@@ -426,7 +426,8 @@ def main() -> None:  # noqa: C901 (a linear script)
         started = time.perf_counter()
         engine.warm_up()
         warm_seconds = time.perf_counter() - started
-        workers = args.workers or default_workers()
+        # One per core, whatever the settings say (the test settings may pin the workers to 1).
+        workers = args.workers or len(os.sched_getaffinity(0))
         households = [random_answers(rng) for _ in range(max(args.single, args.webapi, args.simulator))]
         situations = [resolve(h, period=PERIOD) for h in households]
 

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("APPUI_DEBUG", "1")
+os.environ.setdefault("APPUI_RIGHTS_WARM_UP", "0")  # tests build the rules engine only when they need it
 
 from appui.settings import *  # noqa: E402, F403
 
