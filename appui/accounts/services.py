@@ -34,13 +34,28 @@ def structure_create(*, name: str, type: str, commune_code: str, siret: str = ""
 
 @transaction.atomic
 def user_create(
-    *, email: str, first_name: str, last_name: str, password: str | None = None, by: User | None = None
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None = None,
+    superuser: bool = False,
+    by: User | None = None,
 ) -> User:
-    """Create a staff account; without a password it cannot log in until the invitation is used."""
+    """Create a staff account; without a password it cannot log in until the invitation is used.
+
+    ``superuser`` opens the technical admin (CLI only); it gives no access to person records.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "Un compte existe déjà avec cette adresse e-mail."})
-    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    user = User(
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        is_staff=superuser,
+        is_superuser=superuser,
+    )
     if password:
         validate_password(password, user)
         user.set_password(password)
@@ -49,7 +64,12 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(
-        actor=by, structure=None, action=AuditAction.USER_CREATE, purpose=AuditPurpose.ADMINISTRATION, obj=user
+        actor=by,
+        structure=None,
+        action=AuditAction.USER_CREATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=user,
+        detail={"superuser": superuser},
     )
     return user
 

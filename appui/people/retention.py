@@ -20,7 +20,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from appui.accounts.models import Structure
+from appui.accounts.models import Membership, Structure
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 
@@ -205,6 +205,11 @@ class EliminationList(models.Model):
 
     def __str__(self) -> str:
         return f"Liste d'élimination du {timezone.localtime(self.created_at):%d/%m/%Y} ({self.structure})"
+
+
+def elimination_lists_visible_by(membership: "Membership") -> "models.QuerySet[EliminationList]":
+    """Return the elimination lists of the member's structure."""
+    return EliminationList.objects.filter(structure_id=membership.structure_id)
 
 
 @dataclass

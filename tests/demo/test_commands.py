@@ -84,3 +84,23 @@ def test_readme_quotes_the_demo_authenticator_key_and_password():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert demo_totp_base32() in readme and DEMO_PASSWORD in readme
+
+
+@pytest.mark.django_db
+def test_create_user_superuser_flag_goes_through_the_service_and_is_audited():
+    from appui.audit.models import AuditEvent
+
+    call_command(
+        "create_user",
+        "root@appui.fr",
+        "--first-name",
+        "R",
+        "--last-name",
+        "S",
+        "--superuser",
+        "--password",
+        "un-mot-de-passe-long",
+    )
+    user = User.objects.get(email="root@appui.fr")
+    assert user.is_superuser and user.is_staff
+    assert AuditEvent.objects.get(action="user.create").detail == {"superuser": True}

@@ -18,7 +18,7 @@ from appui.people.requests import (
     rights_request_answer,
     rights_request_create,
 )
-from appui.people.retention import EliminationList, elimination_list_approve
+from appui.people.retention import elimination_list_approve, elimination_lists_visible_by
 from appui.web.forms import AppuiForm, InlineRadioSelect
 from appui.web.middleware import membership_required
 from appui.web.people.forms import DATE_WIDGET
@@ -128,7 +128,7 @@ def rights_request_answer_view(request: HttpRequest, request_pk: int) -> HttpRes
 def elimination_lists(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     _require_dpo_or_manager(membership)
-    lists = EliminationList.objects.filter(structure_id=membership.structure_id).prefetch_related("persons")
+    lists = elimination_lists_visible_by(membership).prefetch_related("persons")
     return render(
         request,
         "web/people/elimination_lists.html",
@@ -140,7 +140,7 @@ def elimination_lists(request: HttpRequest) -> HttpResponse:
 @membership_required
 def elimination_approve(request: HttpRequest, elimination_pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    elimination = EliminationList.objects.filter(pk=elimination_pk, structure_id=membership.structure_id).first()
+    elimination = elimination_lists_visible_by(membership).filter(pk=elimination_pk).first()
     if elimination is None:
         raise Http404
     _require_dpo_or_manager(membership)

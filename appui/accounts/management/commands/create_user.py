@@ -33,10 +33,8 @@ class Command(BaseCommand):
                     first_name=options["first_name"],
                     last_name=options["last_name"],
                     password=password,
+                    superuser=options["superuser"],
                 )
-                if options["superuser"]:
-                    user.is_superuser = user.is_staff = True
-                    user.save(update_fields=["is_superuser", "is_staff"])
                 if options["structure"]:
                     structure = Structure.objects.filter(pk=options["structure"]).first()
                     if structure is None:
