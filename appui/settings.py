@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "appui.mandates",
     "appui.service_alerts",
     "appui.documents",
+    "appui.places",
     "appui.reporting",
     "appui.demo",
     "appui.web",
