@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from appui.accounts import policy
@@ -11,12 +12,24 @@ from appui.audit.enums import AuditAction
 from appui.audit.services import audit_record
 from appui.people.access import default_purpose
 
-from .models import Accompaniment, AccompanimentQuerySet
+from .models import Accompaniment, AccompanimentQuerySet, Participation, ParticipationQuerySet
 
 
 def accompaniments_visible_by(membership: Membership) -> AccompanimentQuerySet:
     """Return the accompaniments the member may list."""
     return Accompaniment.objects.visible_by(membership)
+
+
+def participants_visible_by(membership: Membership, accompaniment: Accompaniment) -> ParticipationQuerySet:
+    """Return the participations of an activity the member may see: anonymous ones, and visible persons'."""
+    from appui.people.access import persons_visible_by
+
+    return (
+        Participation.objects.filter(accompaniment=accompaniment)
+        .filter(Q(person__isnull=True) | Q(person__in=persons_visible_by(membership)))
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
 
 
 def access_accompaniment(*, membership: Membership, pk: int | str, record_read: bool = True) -> Accompaniment:

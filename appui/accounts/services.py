@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.places.models import Place
 
 from . import policy
 from .enums import Role
@@ -22,6 +23,8 @@ def structure_create(*, name: str, type: str, commune_code: str, siret: str = ""
     structure = Structure(name=name.strip(), type=type, commune_code=commune_code.strip(), siret=siret.strip())
     structure.full_clean()
     structure.save()
+    # Quick entry records activities "in a place of the structure": every structure starts with one.
+    Place.objects.create(structure=structure, name=structure.name, commune_code=structure.commune_code)
     audit_record(
         actor=by,
         structure=structure,

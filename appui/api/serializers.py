@@ -3,9 +3,20 @@ a hidden field is null, exactly as on the web pages."""
 
 from rest_framework import serializers
 
-from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
+from appui.accompaniments.enums import (
+    Autonomy,
+    Equipment,
+    Kind,
+    Mode,
+    OnlineService,
+    PlaceKind,
+    ProcedureStatus,
+    ReferralTarget,
+    RemoteChannel,
+    Theme,
+)
 from appui.core.communes import validate_commune_code
-from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle
+from appui.people.enums import EmploymentStatus, FamilySituation, Gender, HousingStatus, Language, Obstacle
 
 
 class PersonSerializer(serializers.Serializer):
@@ -17,6 +28,7 @@ class PersonSerializer(serializers.Serializer):
     birth_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     birth_date = serializers.DateField(required=False, allow_null=True)
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
+    gender = serializers.ChoiceField(Gender.choices, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
@@ -62,13 +74,29 @@ class AccompanimentSerializer(serializers.Serializer):
     author_id = serializers.IntegerField(read_only=True)
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
-    place = serializers.ChoiceField(Place.choices)
-    kind = serializers.ChoiceField(Kind.choices, default=Kind.INDIVIDUAL)
-    participants = serializers.IntegerField(min_value=1, max_value=500, default=1)
+    place_kind = serializers.ChoiceField(
+        PlaceKind.choices,
+        default=PlaceKind.OWN_PLACE,
+        help_text="lieu_activite : un lieu de la structure (place_id, par défaut le premier lieu ouvert).",
+    )
+    place_id = serializers.IntegerField(required=False, allow_null=True, help_text="Lieu de la structure.")
+    place_commune_code = serializers.CharField(
+        max_length=5, required=False, allow_blank=True, help_text="Commune (à domicile ou autre lieu)."
+    )
+    remote_channel = serializers.ChoiceField(RemoteChannel.choices, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(
+        [(Kind.INDIVIDUAL.value, Kind.INDIVIDUAL.label)],
+        default=Kind.INDIVIDUAL,
+        help_text="Un atelier collectif s'enregistre depuis l'interface web (plusieurs participants).",
+    )
+    participants = serializers.IntegerField(read_only=True)
+    equipment = serializers.ListField(child=serializers.ChoiceField(Equipment.choices), required=False)
     themes = serializers.ListField(child=serializers.ChoiceField(Theme.choices), min_length=1)
     online_services = serializers.ListField(child=serializers.ChoiceField(OnlineService.choices), required=False)
     mode = serializers.ChoiceField(Mode.choices)
     autonomy = serializers.ChoiceField(Autonomy.choices, required=False, allow_blank=True)
+    procedure_status = serializers.ChoiceField(ProcedureStatus.choices, required=False, allow_blank=True)
+    referred_to = serializers.ChoiceField(ReferralTarget.choices, required=False, allow_blank=True)
     outcome = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     next_step = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     follow_up_date = serializers.DateField(required=False, allow_null=True)

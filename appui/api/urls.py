@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import statistics, views
 
 app_name = "api"
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path(
         "accompaniments/<int:accompaniment_pk>/", views.AccompanimentDetailView.as_view(), name="accompaniment_detail"
     ),
+    path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("", include("appui.api.rights.urls")),
 ]

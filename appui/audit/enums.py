@@ -41,6 +41,13 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_RESET = "auth.second_factor_reset", "Réinitialisation de la double authentification"
     API_TOKEN_CREATE = "api_token.create", "Création d'un jeton d'API"
     API_TOKEN_REVOKE = "api_token.revoke", "Révocation d'un jeton d'API"
+    PLACE_CREATE = "place.create", "Ajout d'un lieu de la structure"
+    PLACE_UPDATE = "place.update", "Modification d'un lieu de la structure"
+    STATISTICS_EXPORT = "statistics.export", "Export des activités"
+    REPORT_GENERATE = "statistics.report", "Rapport d'activité mensuel"
+    SHARING_UPDATE = "statistics.sharing", "Partage des statistiques avec le territoire"
+    COORDINATION_GRANT = "statistics.coordination_grant", "Accès de coordination territoriale"
+    COORDINATION_REVOKE = "statistics.coordination_revoke", "Retrait d'un accès de coordination"
 
 
 class AuditPurpose(models.TextChoices):

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "appui.core"
     label = "core"
     verbose_name = "Socle"
+
+    def ready(self) -> None:
+        from . import json_arrays  # noqa: F401  (registers the has_any lookup)

@@ -12,8 +12,20 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from appui.accompaniments.enums import Autonomy, Kind, Mode, OnlineService, Place, Theme
-from appui.accompaniments.services import accompaniment_create
+from appui.accompaniments.enums import (
+    ADMINISTRATIVE_THEMES,
+    Autonomy,
+    Equipment,
+    Mode,
+    OnlineService,
+    PlaceKind,
+    ProcedureStatus,
+    ReferralTarget,
+    RemoteChannel,
+    Theme,
+    WorkshopLevel,
+)
+from appui.accompaniments.services import AnonymousParticipants, accompaniment_create, workshop_create
 from appui.accounts.enums import Role, StructureType
 from appui.accounts.models import Membership, Structure
 from appui.accounts.services import membership_create, structure_create, user_create
@@ -21,9 +33,20 @@ from appui.core.text import normalize
 from appui.mandates.enums import MandateDuration, procedure_category_choices
 from appui.mandates.models import Mandate
 from appui.mandates.services import mandate_create
-from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus, Language, Obstacle, Relationship
+from appui.people.enums import (
+    EmploymentStatus,
+    FamilySituation,
+    Gender,
+    HousingStatus,
+    Language,
+    Obstacle,
+    Relationship,
+    SocialStatus,
+)
 from appui.people.models import Person
 from appui.people.services import household_member_add, person_anonymous_create, person_create
+from appui.places.models import Place
+from appui.places.services import own_place_create
 
 DEMO_PASSWORD = "appui-demo-2026"
 # Every demo account shares this authenticator key (base32 in the README; `manage.py demo_otp_code` prints the
@@ -192,6 +215,8 @@ class DemoStructure:
     domain: str
     communes: tuple[str, ...]
     postal_codes: tuple[str, ...]
+    # Places besides the structure's main one: (name, address, postal code, commune).
+    branches: tuple[tuple[str, str, str, str], ...] = ()
 
 
 STRUCTURES = (
@@ -203,6 +228,10 @@ STRUCTURES = (
         domain="ccas-demo.fr",
         communes=("69266", "69123", "69259", "69290"),
         postal_codes=("69100", "69003", "69200", "69140"),
+        branches=(
+            ("Antenne des Buers", "12 rue Jean Voillot", "69100", "69266"),
+            ("Permanence à la médiathèque du Tonkin", "2 promenade Lénine", "69100", "69266"),
+        ),
     ),
     DemoStructure(
         name="Association Clic Solidaire (démo)",
@@ -212,6 +241,7 @@ STRUCTURES = (
         domain="clic-solidaire-demo.fr",
         communes=("59350", "59512", "59599", "59009"),
         postal_codes=("59000", "59100", "59200", "59650"),
+        branches=(("Espace numérique de Fives", "45 rue Pierre Legrand", "59800", "59350"),),
     ),
 )
 ROLE_EMAIL = {
@@ -238,23 +268,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def _weighted_themes(rng: random.Random) -> list[str]:
-    procedure = [
-        t
-        for t in Theme.values
-        if t
-        in {
-            "papiers",
-            "famille",
-            "social_sante",
-            "travail",
-            "logement",
-            "argent",
-            "etrangers",
-            "transports",
-            "justice",
-            "loisirs",
-        }
-    ]
+    procedure = [t for t in Theme.values if t in ADMINISTRATIVE_THEMES]
     digital = [t for t in Theme.values if t not in procedure]
     if rng.random() < 0.65:
         return rng.sample(procedure, k=rng.choice([1, 1, 2]))
@@ -264,11 +278,12 @@ def _weighted_themes(rng: random.Random) -> list[str]:
 def _person_fields(rng: random.Random, demo: DemoStructure, today: datetime.date) -> dict[str, object]:
     female = rng.random() < 0.58
     first = rng.choice(FIRST_NAMES_F if female else FIRST_NAMES_M)
-    age = rng.choice([rng.randint(18, 30), rng.randint(30, 60), rng.randint(60, 92)])
+    age = rng.choice([rng.randint(16, 30), rng.randint(30, 60), rng.randint(60, 92)])
     birth = today - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
     index = rng.randrange(len(demo.communes))
     obstacles = rng.sample(Obstacle.values, k=rng.choice([0, 0, 1, 1, 2, 3]))
     fields: dict[str, object] = {
+        "gender": Gender.FEMALE if female else Gender.MALE,
         "last_name": rng.choice(LAST_NAMES),
         "first_name": first,
         "phone": f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
@@ -343,12 +358,21 @@ def load_demo(
             persons.append(
                 person_anonymous_create(
                     membership=members[Role.ACCUEIL],
-                    age_band=rng.choice(["25-39", "40-59", "60-69", "70+"]),
+                    age_band=rng.choice(["18-24", "25-39", "40-59", "60-69", "70+"]),
+                    gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.UNKNOWN]),
+                    social_status=rng.choice([s for s in SocialStatus.values if s] + [""]),
                     commune_code=rng.choice(demo.communes),
                     obstacles=rng.sample(Obstacle.values, k=1),
                 )
             )
         counts["persons"] += len(persons)
+        manager = members[Role.RESPONSABLE]
+        for name, address, postal_code, commune in demo.branches:
+            own_place_create(
+                membership=manager,
+                fields={"name": name, "address": address, "postal_code": postal_code, "commune_code": commune},
+            )
+        places = list(Place.objects.of_structure(structure.pk).order_by("id"))
         categories = [value for value, _ in procedure_category_choices()]
         mandates: dict[int, Mandate] = {}
         for person in rng.sample([p for p in persons if not p.is_anonymous], k=max(1, persons_per_structure // 8)):
@@ -360,30 +384,39 @@ def load_demo(
                 person_present=True,
             )
         mandated = [p for p in persons if p.pk in mandates]
+        named = [p for p in persons if not p.is_anonymous]
         for index in range(accompaniments_per_structure):
             today_entry = index < 20
+            day = today if today_entry else today - datetime.timedelta(days=rng.randint(0, 364))
+            where = _demo_where(rng, places, demo)
+            if not today_entry and rng.random() < 0.06:
+                _demo_workshop(rng, rng.choice(writers), day, where, named)
+                counts["accompaniments"] += 1
+                continue
             # Procedures done in the person's place need a current mandate: the demo's mandates start today.
             on_behalf = today_entry and index % 3 == 0
             person = rng.choice(mandated if on_behalf else persons)
             author = rng.choice(writers) if on_behalf else rng.choice(writers + [members[Role.ACCUEIL]])
-            day = today if today_entry else today - datetime.timedelta(days=rng.randint(0, 364))
-            collective = not on_behalf and rng.random() < 0.08
             mode = (
                 Mode.ON_BEHALF
                 if on_behalf
                 else rng.choices([Mode.WITH_PERSON, Mode.INFORMATION, Mode.REFERRAL], weights=[60, 25, 15])[0]
             )
+            themes = list(mandates[person.pk].categories[:1]) if on_behalf else _weighted_themes(rng)
             follow_up = day + datetime.timedelta(days=rng.randint(3, 30)) if rng.random() < 0.2 else None
             fields: dict[str, object] = {
                 "date": day,
-                "duration_minutes": rng.choice([10, 15, 20, 30, 30, 45, 60, 90, 120]),
-                "place": rng.choices(Place.values, weights=[70, 12, 3, 8, 7])[0],
-                "kind": Kind.COLLECTIVE if collective else Kind.INDIVIDUAL,
-                "participants": rng.randint(3, 12) if collective else 1,
-                "themes": list(mandates[person.pk].categories[:1]) if on_behalf else _weighted_themes(rng),
+                "duration_minutes": rng.choice([15, 15, 30, 30, 30, 45, 60, 60, 90, 120, 20, 10]),
+                **where,
+                "equipment": rng.choice([["ordinateur"], ["telephone"], ["ordinateur", "telephone"], ["tablette"], ["aucun"]]),
+                "themes": themes,
                 "online_services": rng.sample(OnlineService.values, k=rng.choice([0, 1, 1, 2])),
                 "mode": mode,
-                "autonomy": rng.choice(Autonomy.values),
+                "autonomy": rng.choice(Autonomy.values + [""]),
+                "procedure_status": rng.choices(ProcedureStatus.values, weights=[6, 3, 1])[0]
+                if set(themes) & ADMINISTRATIVE_THEMES
+                else "",
+                "referred_to": rng.choice(ReferralTarget.values) if mode == Mode.REFERRAL else "",
                 "follow_up_date": follow_up,
             }
             if author.role != Role.ACCUEIL:
@@ -398,6 +431,54 @@ def load_demo(
             )
             counts["accompaniments"] += 1
     return counts
+
+
+WORKSHOPS = (
+    ("Premiers pas sur smartphone", ["materiel"], WorkshopLevel.BEGINNER),
+    ("Créer et gérer son adresse e-mail", ["email"], WorkshopLevel.BEGINNER),
+    ("Déjouer les arnaques en ligne", ["securite"], WorkshopLevel.INTERMEDIATE),
+    ("France Connect et espaces personnels", ["navigation", "papiers"], WorkshopLevel.INTERMEDIATE),
+    ("Café IA : comprendre l'intelligence artificielle", ["ia", "culture_numerique"], WorkshopLevel.ADVANCED),
+)
+
+
+def _demo_where(rng: random.Random, places: list[Place], demo: DemoStructure) -> dict[str, object]:
+    """Return where an activity took place: mostly the structure's places, sometimes elsewhere."""
+    kind = rng.choices(list(PlaceKind.values), weights=[78, 6, 12, 4])[0]
+    if kind == PlaceKind.OWN_PLACE:
+        return {"place_kind": kind, "place": rng.choices(places, weights=[6] + [2] * (len(places) - 1))[0]}
+    if kind == PlaceKind.REMOTE:
+        return {"place_kind": kind, "remote_channel": rng.choice(RemoteChannel.values)}
+    return {"place_kind": kind, "place_commune_code": rng.choice(demo.communes)}
+
+
+def _demo_workshop(
+    rng: random.Random, author: Membership, day: datetime.date, where: dict[str, object], named: list[Person]
+) -> None:
+    title, themes, level = rng.choice(WORKSHOPS)
+    anonymous = rng.randint(2, 8)
+    women = rng.randint(0, anonymous)
+    seniors = rng.randint(0, anonymous)
+    workshop_create(
+        membership=author,
+        fields={
+            "date": day,
+            "duration_minutes": rng.choice([60, 90, 120]),
+            **where,
+            "equipment": [Equipment.COMPUTER] if rng.random() < 0.5 else [Equipment.PHONE, Equipment.TABLET],
+            "themes": themes,
+            "mode": Mode.WITH_PERSON,
+            "workshop_title": title,
+            "workshop_level": level,
+        },
+        persons=rng.sample(named, k=rng.randint(0, 4)),
+        anonymous=AnonymousParticipants(
+            count=anonymous,
+            genders={Gender.FEMALE: women, Gender.MALE: anonymous - women},
+            age_bands={"70+": seniors, "60-69": rng.randint(0, anonymous - seniors)},
+            social_statuses={SocialStatus.RETIRED: seniors},
+        ),
+    )
 
 
 def demo_totp_base32() -> str:

@@ -33,7 +33,7 @@ class Diagnostic(models.Model):
 
     The raw answers and the bank version are the source of truth: ``result`` scores them again on every read,
     so a corrected scoring rule applies to past diagnostics too. ``level`` and ``recommendation`` are a
-    summary written at creation, for lists and activity statistics.
+    summary written at creation, for lists and activity statistics; so is ``overall_score``.
     """
 
     structure = models.ForeignKey("accounts.Structure", on_delete=models.PROTECT, related_name="diagnostics")
@@ -43,6 +43,8 @@ class Diagnostic(models.Model):
     bank_version = models.CharField("version des questions", max_length=10)
     answers = models.JSONField("réponses", default=dict)
     level = models.CharField("niveau d'autonomie", max_length=30, choices=Autonomy.choices, blank=True)
+    # Overall score (0 to 3) at creation, as ``level``: a summary for the average progress in statistics.
+    overall_score = models.DecimalField("score d'ensemble (sur 3)", max_digits=4, decimal_places=3, null=True, blank=True)
     recommendation = models.CharField("préconisation", max_length=30, choices=Recommendation.choices)
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
 

@@ -34,6 +34,7 @@ every average: they are not 0, since nothing was measured.
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from appui.accompaniments.enums import Autonomy, Theme
@@ -98,6 +99,13 @@ class DiagnosticResult:
     @property
     def workshop_theme_labels(self) -> list[str]:
         return [Theme(code).label for code in self.workshop_themes]
+
+
+def overall_score_of(result: DiagnosticResult) -> Decimal | None:
+    """Return the overall score rounded to 3 decimals, as stored for statistics (None when not evaluated)."""
+    if result.score is None:
+        return None
+    return (Decimal(result.score.numerator) / Decimal(result.score.denominator)).quantize(Decimal("0.001"))
 
 
 def level_for(score: Fraction | None) -> str | None:

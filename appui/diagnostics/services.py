@@ -16,7 +16,7 @@ from .access import can_run_diagnostic, can_view_obstacles
 from .bank import CURRENT_VERSION, BankError, QuestionBank, load_bank
 from .enums import DiagnosticMode
 from .models import Diagnostic
-from .scoring import score
+from .scoring import overall_score_of, score
 
 
 def _clean_answers(bank: QuestionBank, answers: Mapping[str, str]) -> dict[str, str]:
@@ -82,6 +82,7 @@ def diagnostic_create(
         bank_version=bank.version,
         answers=cleaned,
         level=result.level or "",
+        overall_score=overall_score_of(result),
         recommendation=result.recommendation,
     )
     person_touch(person=person, when=timezone.now())

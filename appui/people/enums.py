@@ -48,12 +48,73 @@ class Obstacle(models.TextChoices):
 
 
 class AgeBand(models.TextChoices):
-    UNDER_18 = "-18", "Moins de 18 ans"
+    """Age bands of the national activity report (CRA). The codes sort in age order (statistics rely on it)."""
+
+    UNDER_12 = "-12", "Moins de 12 ans"
+    FROM_12 = "12-17", "12 à 17 ans"
+    # Recorded before the CRA bands split the minors; kept as it was, never offered again.
+    UNDER_18 = "-18", "Moins de 18 ans (ancienne tranche)"
     FROM_18 = "18-24", "18 à 24 ans"
     FROM_25 = "25-39", "25 à 39 ans"
     FROM_40 = "40-59", "40 à 59 ans"
     FROM_60 = "60-69", "60 à 69 ans"
     FROM_70 = "70+", "70 ans et plus"
+
+
+# (upper age limit, band), youngest first: the band of an age is the first whose limit is above it.
+AGE_BAND_LIMITS = (
+    (12, AgeBand.UNDER_12),
+    (18, AgeBand.FROM_12),
+    (25, AgeBand.FROM_18),
+    (40, AgeBand.FROM_25),
+    (60, AgeBand.FROM_40),
+    (70, AgeBand.FROM_60),
+)
+
+
+def age_band_choices() -> list[tuple[str, str]]:
+    """Return the bands a form offers (not the old "moins de 18 ans")."""
+    return [(value, label) for value, label in AgeBand.choices if value != AgeBand.UNDER_18]
+
+
+def age_band_of(age: int | None) -> str:
+    """Return the band of an age in years, or "" when unknown."""
+    if age is None or age < 0:
+        return ""
+    for limit, band in AGE_BAND_LIMITS:
+        if age < limit:
+            return band.value
+    return AgeBand.FROM_70.value
+
+
+class Gender(models.TextChoices):
+    """Gender, as the national activity report counts it; "" is "non communiqué"."""
+
+    UNKNOWN = "", "Non communiqué"
+    FEMALE = "feminin", "Féminin"
+    MALE = "masculin", "Masculin"
+
+
+class SocialStatus(models.TextChoices):
+    """Social status of the national activity report ("statut social"); "" is "non communiqué"."""
+
+    UNKNOWN = "", "Non communiqué"
+    SCHOOL = "scolarise", "Scolarisé·e"
+    NO_JOB = "sans_emploi", "Sans emploi"
+    EMPLOYED = "en_emploi", "En emploi"
+    RETIRED = "retraite", "Retraité·e"
+
+
+# The CRA status a named person's employment situation amounts to (their record has no separate status).
+SOCIAL_STATUS_OF_EMPLOYMENT = {
+    EmploymentStatus.EMPLOYED: SocialStatus.EMPLOYED,
+    EmploymentStatus.SELF_EMPLOYED: SocialStatus.EMPLOYED,
+    EmploymentStatus.JOBSEEKER: SocialStatus.NO_JOB,
+    EmploymentStatus.INACTIVE: SocialStatus.NO_JOB,
+    EmploymentStatus.DISABLED: SocialStatus.NO_JOB,
+    EmploymentStatus.STUDENT: SocialStatus.SCHOOL,
+    EmploymentStatus.RETIRED: SocialStatus.RETIRED,
+}
 
 
 class Relationship(models.TextChoices):

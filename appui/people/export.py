@@ -69,7 +69,16 @@ def _members(person: Person) -> list[dict[str, Any]]:
 
 @exporter("accompaniments.Accompaniment")
 def _accompaniments(person: Person) -> list[dict[str, Any]]:
-    return [row(a) | {"auteur": str(a.author)} for a in person.accompaniments.select_related("author")]
+    """The person's accompaniments and the workshops they took part in."""
+    from appui.accompaniments.models import Accompaniment
+
+    activities = Accompaniment.objects.for_person(person.pk).select_related("author", "place")
+    return [row(a) | {"auteur": str(a.author)} for a in activities]
+
+
+@exporter("accompaniments.Participation")
+def _participations(person: Person) -> list[dict[str, Any]]:
+    return [row(p) for p in person.participations.all()]
 
 
 @exporter("mandates.Mandate")

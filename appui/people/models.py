@@ -9,7 +9,16 @@ from django.db.models import Q
 from appui.core.communes import get_commune, validate_commune_code
 from appui.core.fields import EncryptedJSONField, EncryptedTextField
 
-from .enums import AgeBand, EmploymentStatus, FamilySituation, HousingStatus, Language, Relationship
+from .enums import (
+    AgeBand,
+    EmploymentStatus,
+    FamilySituation,
+    Gender,
+    HousingStatus,
+    Language,
+    Relationship,
+    SocialStatus,
+)
 
 if TYPE_CHECKING:
     from appui.accounts.models import Membership
@@ -53,6 +62,9 @@ class Person(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     age_band = models.CharField("tranche d'âge", max_length=10, choices=AgeBand.choices, blank=True)
+    gender = models.CharField("genre", max_length=10, choices=Gender.choices, blank=True)
+    # Asked on the anonymous quick record; a named person's status follows from their employment situation.
+    social_status = models.CharField("statut social", max_length=20, choices=SocialStatus.choices, blank=True)
 
     # Contact
     phone = models.CharField("téléphone", max_length=30, blank=True)

@@ -24,6 +24,7 @@ from appui.accounts.models import Membership, Structure
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 
+from .enums import age_band_of
 from .models import Person
 
 ANONYMISERS: dict[str, Callable[[Person], None]] = {}
@@ -86,6 +87,12 @@ def _accompaniments(person: Person) -> None:
     person.accompaniments.update(notes="", outcome="", next_step="", private_note="")
 
 
+@anonymiser("accompaniments.Participation")
+def _participations(person: Person) -> None:
+    """Gender, age band, status and commune stay: the coarse categories the activity report counts, as the
+    anonymised record itself keeps its age band and commune."""
+
+
 @anonymiser("mandates.Mandate")
 def _mandates(person: Person) -> None:
     from appui.mandates.models import Mandate, MandateRevocation
@@ -135,13 +142,7 @@ def _erase_audit_personal_fields(person: Person) -> None:
 
 
 def _age_band(person: Person, today: datetime.date) -> str:
-    age = person.age(today)
-    if age is None:
-        return ""
-    for limit, band in ((18, "-18"), (25, "18-24"), (40, "25-39"), (60, "40-59"), (70, "60-69")):
-        if age < limit:
-            return band
-    return "70+"
+    return age_band_of(person.age(today))
 
 
 class MissingAnonymiserError(Exception):

@@ -14,7 +14,7 @@ from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 from appui.core.text import normalize
 
-from .enums import Language, Obstacle
+from .enums import AgeBand, Language, Obstacle
 from .models import Household, HouseholdMember, Person
 from .search_index import index_person
 from .selectors import find_duplicates
@@ -33,12 +33,13 @@ IDENTITY_FIELDS = frozenset(
         "commune_code",
         "languages",
         "informed_at",
+        "gender",
     }
 )
 SITUATION_FIELDS = frozenset(
     {"family_situation", "housing_status", "employment_status", "obstacles", "situation_details"}
 )
-ANONYMOUS_FIELDS = frozenset({"age_band", "commune_code", "obstacles"})
+ANONYMOUS_FIELDS = frozenset({"age_band", "gender", "social_status", "commune_code", "obstacles"})
 
 
 class DuplicatePersonError(Exception):
@@ -151,11 +152,22 @@ def person_create(*, membership: Membership, fields: dict[str, Any], allow_dupli
 
 @transaction.atomic
 def person_anonymous_create(
-    *, membership: Membership, age_band: str, commune_code: str = "", obstacles: list[str] | None = None
+    *,
+    membership: Membership,
+    age_band: str,
+    commune_code: str = "",
+    obstacles: list[str] | None = None,
+    gender: str = "",
+    social_status: str = "",
 ) -> Person:
-    """Create a quick anonymous record for a one-off help at a counter: age band, commune, obstacles only."""
+    """Create a quick anonymous record for a one-off help at a counter.
+
+    Only what the activity report counts is asked (age band, gender, social status, commune), and obstacles.
+    """
     if not policy.can_record_accompaniment(membership):
         raise PermissionDenied("Votre rôle ne permet pas d'enregistrer un accompagnement.")
+    if age_band == AgeBand.UNDER_18:
+        raise ValidationError({"age_band": "Choisissez « moins de 12 ans » ou « 12 à 17 ans »."})
     fields: dict[str, Any] = {"obstacles": obstacles or []}
     _clean_lists(fields)
     person = Person(
@@ -163,6 +175,8 @@ def person_anonymous_create(
         created_by=membership.user,
         is_anonymous=True,
         age_band=age_band,
+        gender=gender,
+        social_status=social_status,
         commune_code=commune_code,
         obstacles=fields["obstacles"],
         file_number="provisoire",

@@ -39,7 +39,7 @@ def recent_persons(membership: Membership, limit: int = 8) -> list[Person]:
 
 def accompaniments_on(membership: Membership, day: datetime.date) -> AccompanimentQuerySet:
     """Return the structure's accompaniments of one day."""
-    return Accompaniment.objects.visible_by(membership).on_day(day).select_related("person", "author")
+    return Accompaniment.objects.visible_by(membership).on_day(day).select_related("person", "author", "place")
 
 
 def follow_ups_due(membership: Membership, by: datetime.date) -> AccompanimentQuerySet:

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from appui.core.fields import EncryptedJSONField, EncryptedTextField
 
@@ -100,6 +101,8 @@ class RightFollowUp(models.Model):
         "équivalent mensuel estimé", max_digits=10, decimal_places=2, default=Decimal("0.00")
     )
     status = models.CharField("suivi", max_length=20, choices=RightStatus.choices, default=RightStatus.TO_CLAIM)
+    # When a screening first found the right (statistics count the rights found in a period).
+    found_at = models.DateTimeField("trouvé le", default=timezone.now)
     status_changed_at = models.DateTimeField("suivi mis à jour le")
     claimed_on = models.DateField("demande faite le", null=True, blank=True)
     decided_on = models.DateField("réponse reçue le", null=True, blank=True)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from appui.accounts.models import Membership
 from appui.accounts.second_factor import has_second_factor
 from appui.accounts.signals import SESSION_LOGIN_AT
+from appui.reporting.territory import has_coordination
 
 SESSION_KEY = "appui_membership_id"
 
@@ -66,7 +67,7 @@ class MembershipMiddleware:
             if len(memberships) == 1:
                 membership = memberships[0]
                 request.session[SESSION_KEY] = membership.pk
-            elif not memberships and not user.is_superuser:
+            elif not memberships and not user.is_superuser and not has_coordination(user):
                 logout(request)
                 messages.error(
                     request, "Votre accès n'est plus actif. Contactez le ou la responsable de votre structure."
@@ -118,6 +119,10 @@ def membership_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if getattr(request, "membership", None) is None:
+            user = getattr(request, "user", None)
+            # A coordination account without a structure has one page: the figures of its territory.
+            if user is not None and has_coordination(user) and not Membership.objects.active().filter(user=user).exists():
+                return redirect("web:territory_statistics")
             return redirect(f"{reverse('web:choose_structure')}?next={request.get_full_path()}")
         return view(request, *args, **kwargs)
 

@@ -55,6 +55,7 @@ urlpatterns = [
         "accompagnements/<int:accompaniment_pk>/modifier/", accompaniments.accompaniment_edit, name="accompaniment_edit"
     ),
     path("accompagnements/<int:accompaniment_pk>/suivi-fait/", accompaniments.follow_up_done, name="follow_up_done"),
+    path("ateliers/nouveau/", accompaniments.workshop_create, name="workshop_create"),
     path("equipe/", members.member_list, name="member_list"),
     path("equipe/inviter/", members.member_invite, name="member_invite"),
     path("equipe/<int:membership_pk>/desactiver/", members.member_deactivate, name="member_deactivate"),
@@ -73,4 +74,6 @@ urlpatterns = [
     path("", include("appui.web.mandates.urls")),
     path("", include("appui.web.service_alerts.urls")),
     path("", include("appui.web.documents.urls")),
+    path("", include("appui.web.statistics.urls")),
+    path("", include("appui.web.places.urls")),
 ]

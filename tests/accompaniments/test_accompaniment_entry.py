@@ -1,5 +1,6 @@
 import datetime
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,8 @@ from django.urls import reverse
 from appui.accompaniments.models import Accompaniment
 from appui.accounts.enums import Role
 from appui.audit.models import AuditEvent
+from appui.places.models import Place
+from tests.accompaniments.factories import FIRST_PLACE
 from tests.people.factories import PersonFactory
 
 
@@ -20,13 +23,11 @@ def person(structure):
 
 
 def _minimal(**extra):
-    """What a worker types on the quick-entry screen: defaults are already filled in."""
+    """What a worker sends from the quick-entry screen: defaults are already filled in, one theme ticked."""
     data = {
         "date": datetime.date.today().isoformat(),
-        "duration_minutes": "30",
-        "place": "sur_place",
-        "kind": "individuel",
-        "participants": "1",
+        "duration": "30",
+        "where": FIRST_PLACE,
         "mode": "fait_avec",
         "themes": ["papiers"],
     }
@@ -38,8 +39,10 @@ def _minimal(**extra):
 def test_quick_entry_form_is_prefilled_with_sensible_defaults(person, structure, member_of, client_for):
     page = _text(client_for(member_of(structure)).get(reverse("web:accompaniment_create", args=[person.pk])))
     assert f'value="{datetime.date.today().isoformat()}"' in page
-    assert 'value="30"' in page
-    assert 'value="sur_place"' in page and "checked" in page
+    place = Place.objects.of_structure(structure.pk).get()
+    assert re.search(r'value="30"[^>]*checked', page)
+    assert re.search(rf'value="lieu-{place.pk}"[^>]*checked', page)
+    assert re.search(r'value="fait_avec"[^>]*checked', page)
 
 
 @pytest.mark.django_db
@@ -78,8 +81,8 @@ def test_record_an_accompaniment_and_see_it_on_the_timeline(person, structure, m
             _minimal(date=(datetime.date.today() + datetime.timedelta(days=1)).isoformat()),
             "ne peut pas être dans le futur",
         ),
-        (_minimal(kind="collectif", participants="1"), "au moins 2 participants"),
-        (_minimal(duration_minutes="0"), "supérieure ou égale à 1"),
+        (_minimal(duration="autre"), "Indiquez la durée en minutes"),
+        (_minimal(duration="autre", duration_custom="0"), "supérieure ou égale à 1"),
         (_minimal(follow_up_date="2000-01-01"), "La date de suivi doit suivre"),
     ],
 )
@@ -90,15 +93,6 @@ def test_invalid_entries_are_refused_whole_with_a_french_message(
     assert response.status_code == 200
     assert message in _text(response)
     assert not Accompaniment.objects.exists()
-
-
-@pytest.mark.django_db
-def test_collective_workshop_keeps_its_participant_count(person, structure, member_of, client_for):
-    client_for(member_of(structure)).post(
-        reverse("web:accompaniment_create", args=[person.pk]),
-        _minimal(kind="collectif", participants="8", themes=["securite"]),
-    )
-    assert Accompaniment.objects.get().participants == 8
 
 
 @pytest.mark.django_db
@@ -133,7 +127,7 @@ def test_author_corrects_an_accompaniment(person, structure, member_of, client_f
     client = client_for(member)
     client.post(reverse("web:accompaniment_create", args=[person.pk]), _minimal())
     accompaniment = Accompaniment.objects.get()
-    response = client.post(reverse("web:accompaniment_edit", args=[accompaniment.pk]), _minimal(duration_minutes="45"))
+    response = client.post(reverse("web:accompaniment_edit", args=[accompaniment.pk]), _minimal(duration="45"))
     assert response.status_code == 302
     accompaniment.refresh_from_db()
     assert accompaniment.duration_minutes == 45

@@ -2,6 +2,7 @@ import factory
 
 from appui.accounts.enums import Role, StructureType
 from appui.accounts.models import Membership, Structure, User
+from appui.places.models import Place
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -9,10 +10,17 @@ PASSWORD = "correct-horse-battery-staple"
 class StructureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Structure
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Structure {n}")
     type = StructureType.CCAS
     commune_code = "69266"
+
+    @factory.post_generation
+    def default_place(obj, create, extracted, **kwargs):  # noqa: N805
+        """Every structure has a place of its own, as ``structure_create`` gives it."""
+        if create:
+            Place.objects.create(structure=obj, name=f"Accueil de {obj.name}", commune_code=obj.commune_code)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

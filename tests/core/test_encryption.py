@@ -14,6 +14,7 @@ from appui.accompaniments.models import Accompaniment
 from appui.core import crypto
 from appui.core.fields import encrypted_fields
 from appui.people.models import Person
+from tests.accompaniments.factories import FIRST_PLACE
 from tests.settings import APPUI_FIELD_KEYS
 
 CANARIES = {
@@ -62,10 +63,8 @@ def _write_canaries(client, structure):
         reverse("web:accompaniment_create", args=[person.pk]),
         {
             "date": datetime.date.today().isoformat(),
-            "duration_minutes": "30",
-            "place": "sur_place",
-            "kind": "individuel",
-            "participants": "1",
+            "duration": "15",
+            "where": FIRST_PLACE,
             "mode": "fait_avec",
             "themes": ["social_sante"],
             "notes": CANARIES["notes"],

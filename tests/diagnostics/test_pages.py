@@ -244,7 +244,7 @@ def test_accueil_neither_asks_nor_reads_the_obstacles(person, structure, member_
     alone = DiagnosticFactory(person=person, mode=DiagnosticMode.PERSON, answers=answers("1", obs_autre="sens"))
     page = _text(client.get(reverse("web:diagnostic_detail", args=[alone.pk])))
     assert "Faire avec la personne" in page
-    assert "Niveau d'autonomie : Partiellement autonome" in strip_tags(page)
+    assert "Niveau d'autonomie : Autonome avec guidage si besoin" in strip_tags(page)
     for secret in ("Points d'attention", "Situation de handicap", "Vue, audition ou mains", "Avez-vous"):
         assert secret not in page, secret
     social = _text(

@@ -13,6 +13,7 @@ from appui.accounts.enums import Role
 from appui.audit.models import AuditEvent
 from appui.mandates.models import Mandate, MandateUse
 from appui.mandates.services import mandate_create
+from tests.accompaniments.factories import FIRST_PLACE
 from tests.people.factories import PersonFactory
 
 
@@ -33,10 +34,8 @@ def person(structure):
 def _on_behalf(**extra):
     data = {
         "date": datetime.date.today().isoformat(),
-        "duration_minutes": "20",
-        "place": "sur_place",
-        "kind": "individuel",
-        "participants": "1",
+        "duration": "15",
+        "where": FIRST_PLACE,
         "mode": "fait_a_la_place",
         "themes": ["logement"],
     }
@@ -178,7 +177,7 @@ def test_an_expired_mandate_no_longer_covers(worker, person):
     fields = {
         "date": datetime.date.today(),
         "duration_minutes": 10,
-        "place": "sur_place",
+        "place_kind": "lieu_activite",
         "themes": ["logement"],
         "mode": "fait_a_la_place",
     }
@@ -197,7 +196,7 @@ def test_another_persons_mandate_is_refused(worker, structure, person):
     fields = {
         "date": datetime.date.today(),
         "duration_minutes": 10,
-        "place": "sur_place",
+        "place_kind": "lieu_activite",
         "themes": ["logement"],
         "mode": "fait_a_la_place",
     }
@@ -211,7 +210,7 @@ def test_api_refuses_on_behalf_without_mandate_and_accepts_with_one(worker, pers
     body = {
         "date": datetime.date.today().isoformat(),
         "duration_minutes": 15,
-        "place": "sur_place",
+        "place_kind": "lieu_activite",
         "themes": ["logement"],
         "mode": "fait_a_la_place",
     }

@@ -145,7 +145,7 @@ def _one_of_everything(structure, member_of):
         fields={
             "date": datetime.date.today(),
             "duration_minutes": 10,
-            "place": "sur_place",
+            "place_kind": "lieu_activite",
             "themes": ["logement"],
             "mode": "fait_a_la_place",
         },
@@ -179,6 +179,7 @@ def _one_of_everything(structure, member_of):
         "people.Household",
         "people.HouseholdMember",
         "accompaniments.Accompaniment",
+        "accompaniments.Participation",  # written by accompaniment_create with the accompaniment
         "mandates.Mandate",
         "mandates.MandateRevocation",
         "mandates.MandateUse",

@@ -93,6 +93,19 @@ def _elimination_pk(structure):
     return elimination.pk
 
 
+def _report_pk(structure):
+    from appui.reporting.reports import monthly_report_generate
+
+    report, _ = monthly_report_generate(structure=structure, month=datetime.date(2026, 1, 1))
+    return report.pk
+
+
+def _place_pk(structure):
+    from appui.places.models import Place
+
+    return Place.objects.create(structure=structure, name="Antenne", commune_code="69266").pk
+
+
 # One factory per kind of object id: it creates an object of the given structure and returns its pk.
 OBJECT_FACTORIES = {
     "person_pk": lambda structure: PersonFactory(structure=structure).pk,
@@ -110,6 +123,8 @@ OBJECT_FACTORIES = {
     "document_pk": lambda structure: DocumentFactory(person=PersonFactory(structure=structure)).pk,
     "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,
+    "report_pk": _report_pk,
+    "place_pk": _place_pk,
 }
 
 

@@ -79,7 +79,7 @@ def test_accueil_cannot_write_notes(record, structure, member_of, client_for):
         {
             "date": "2026-01-10",
             "duration_minutes": 10,
-            "place": "sur_place",
+            "place_kind": "lieu_activite",
             "themes": ["papiers"],
             "mode": "information",
             "notes": "x",

@@ -1,4 +1,6 @@
-"""Accompaniment pages: quick entry, correction by the author."""
+"""Accompaniment pages: quick entry, collective workshops, correction by the author."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,13 +9,25 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from appui.accompaniments import services
-from appui.accompaniments.access import access_accompaniment, can_read_notes, can_read_private_note
+from appui.accompaniments.access import (
+    access_accompaniment,
+    can_read_notes,
+    can_read_private_note,
+    participants_visible_by,
+)
+from appui.accompaniments.enums import Kind
 from appui.accounts import policy
 from appui.mandates.access import mandates_visible_by
-from appui.people.access import access_person
+from appui.people.access import access_person, persons_visible_by
+from appui.places.models import Place
+from appui.reporting.selectors import recent_persons
 from appui.web.middleware import membership_required
 
-from .forms import AccompanimentForm
+from .forms import AccompanimentForm, WorkshopForm, duration_initial, where_of
+
+
+def _places(membership: Any) -> Any:
+    return Place.objects.of_structure(membership.structure_id).open()
 
 
 @membership_required
@@ -24,6 +38,7 @@ def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AccompanimentForm(
         request.POST or None,
+        places=_places(membership),
         show_notes=policy.can_view_notes(membership),
         mandates=mandates_visible_by(membership).for_person(person.pk).current(),
     )
@@ -44,6 +59,12 @@ def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     )
 
 
+def _initial(accompaniment: Any, names: Any) -> dict[str, Any]:
+    initial = {name: getattr(accompaniment, name) for name in names if hasattr(accompaniment, name)}
+    initial.update(duration_initial(accompaniment.duration_minutes), where=where_of(accompaniment))
+    return initial
+
+
 @membership_required
 def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
@@ -51,10 +72,13 @@ def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpRespo
     if not can_read_private_note(membership, accompaniment):
         # Only the author corrects an accompaniment (they are also the only reader of its private note).
         raise PermissionDenied
+    if accompaniment.kind == Kind.COLLECTIVE:
+        return _workshop_form(request, membership, accompaniment)
     show_notes = can_read_notes(membership, accompaniment)
-    fields = AccompanimentForm.base_fields
-    initial = {name: getattr(accompaniment, name) for name in fields if name != "mandate"}
-    form = AccompanimentForm(request.POST or None, initial=initial, show_notes=show_notes)
+    names = [name for name in AccompanimentForm.base_fields if name != "mandate"]
+    form = AccompanimentForm(
+        request.POST or None, initial=_initial(accompaniment, names), places=_places(membership), show_notes=show_notes
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.accompaniment_update(membership=membership, accompaniment=accompaniment, fields=form.cleaned_data)
@@ -76,6 +100,74 @@ def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpRespo
     )
 
 
+def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = None) -> HttpResponse:
+    """Show and save the workshop form, for a new workshop or the correction of one."""
+    persons = persons_visible_by(membership)
+    recent_ids = [p.pk for p in recent_persons(membership, limit=12) if not p.is_anonymous]
+    initial: dict[str, Any] = {}
+    participants: list[Any] = []
+    if accompaniment is not None:
+        initial = _initial(accompaniment, WorkshopForm.base_fields)
+        participants = list(participants_visible_by(membership, accompaniment))
+        followed = [p.person for p in participants if p.person_id]
+        recent_ids += [p.pk for p in followed]
+        initial["followed"] = followed
+        anonymous = [p for p in participants if p.person_id is None]
+        initial["anonymous_count"] = len(anonymous)
+        for prefix, attribute in (("gender", "gender"), ("age", "age_band"), ("status", "social_status")):
+            for participation in anonymous:
+                value = getattr(participation, attribute)
+                if value:
+                    key = f"{prefix}_{value}"
+                    initial[key] = initial.get(key, 0) + 1
+    elif request.GET.get("personne"):
+        person = access_person(membership=membership, pk=request.GET["personne"], record_read=False)
+        recent_ids.append(person.pk)
+        initial["followed"] = [person]
+    form = WorkshopForm(
+        request.POST or None,
+        initial=initial,
+        places=_places(membership),
+        persons=persons,
+        recent=persons.filter(pk__in=recent_ids).order_by("last_name", "first_name"),
+        show_notes=policy.can_view_notes(membership),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        persons_in, anonymous = data.pop("persons"), data.pop("anonymous")
+        try:
+            if accompaniment is None:
+                services.workshop_create(membership=membership, fields=data, persons=persons_in, anonymous=anonymous)
+            else:
+                services.workshop_update(
+                    membership=membership,
+                    accompaniment=accompaniment,
+                    fields=data,
+                    persons=persons_in,
+                    anonymous=anonymous,
+                )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "L'atelier a été enregistré." if accompaniment is None else "L'atelier a été corrigé.")
+            return redirect("web:dashboard")
+    title = "Nouvel atelier collectif" if accompaniment is None else f"Corriger l'atelier du {accompaniment.date:%d/%m/%Y}"
+    return render(
+        request,
+        "web/accompaniments/workshop_form.html",
+        {"form": form, "accompaniment": accompaniment, "participants": participants, "title": title, "nav": "workshop"},
+    )
+
+
+@membership_required
+def workshop_create(request: HttpRequest) -> HttpResponse:
+    """Record a collective workshop: its followed participants and the anonymous ones."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_record_accompaniment(membership):
+        raise PermissionDenied
+    return _workshop_form(request, membership)
+
+
 @require_POST
 @membership_required
 def follow_up_done(request: HttpRequest, accompaniment_pk: int) -> HttpResponse:
@@ -83,5 +175,5 @@ def follow_up_done(request: HttpRequest, accompaniment_pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)
     services.accompaniment_update(membership=membership, accompaniment=accompaniment, fields={"follow_up_done": True})
-    messages.success(request, f"Suivi de {accompaniment.person} marqué comme fait.")
+    messages.success(request, f"Suivi de {accompaniment.person or accompaniment} marqué comme fait.")
     return redirect("web:dashboard")

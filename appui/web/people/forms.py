@@ -5,13 +5,15 @@ from django.utils import timezone
 from appui.accounts.models import User
 from appui.core.communes import validate_commune_code
 from appui.people.enums import (
-    AgeBand,
     EmploymentStatus,
     FamilySituation,
+    Gender,
     HousingStatus,
     Language,
     Obstacle,
     Relationship,
+    SocialStatus,
+    age_band_choices,
 )
 from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple
 
@@ -31,6 +33,9 @@ class PersonForm(AppuiForm):
         help_text="Si la personne préfère, indiquez seulement l'année ci-dessous.",
     )
     birth_year = forms.IntegerField(label="Année de naissance", required=False, min_value=1900, max_value=2100)
+    gender = forms.ChoiceField(
+        label="Genre", choices=Gender.choices, required=False, help_text="Pour les statistiques d'activité."
+    )
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)
     email = forms.EmailField(label="Adresse e-mail", required=False)
     address = forms.CharField(label="Adresse", max_length=255, required=False)
@@ -114,7 +119,9 @@ class PersonForm(AppuiForm):
 
 
 class AnonymousPersonForm(AppuiForm):
-    age_band = forms.ChoiceField(label="Tranche d'âge", choices=AgeBand.choices)
+    age_band = forms.ChoiceField(label="Tranche d'âge", choices=age_band_choices())
+    gender = forms.ChoiceField(label="Genre", choices=Gender.choices, required=False)
+    social_status = forms.ChoiceField(label="Statut", choices=SocialStatus.choices, required=False)
     commune_code = forms.CharField(
         label="Code commune INSEE", max_length=5, required=False, validators=[validate_commune_code]
     )

@@ -1,0 +1,549 @@
+"""Activity statistics of a member, a structure or a territory, computed by the database.
+
+Every figure is an aggregate query (COUNT, SUM, GROUP BY); nothing loops over activity rows in Python. The
+figures follow the national activity report (CRA) of the Coop de la médiation numérique:
+
+- an *activity* is an individual accompaniment or a collective workshop;
+- an *accompaniment* ("accompagnement") is one beneficiary in one activity: an individual accompaniment counts
+  one, a workshop one per participant. The CRA's breakdowns of activities (type, duration, place, themes,
+  equipment) count accompaniments, as the Coop does;
+- a *beneficiary* is a person (followed, or an anonymous record) or an anonymous workshop participant; each is
+  counted once in a period, with the categories recorded at their latest activity of the period (age bands
+  only grow; for the other categories, a value known at any activity wins over "non communiqué").
+
+Statistics count every activity of the period, including those of records since archived or anonymised: they
+reveal no individual. docs/statistiques.md describes each figure.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.utils import timezone
+
+from appui.accompaniments.enums import (
+    ADMINISTRATIVE_THEMES,
+    Autonomy,
+    Equipment,
+    Kind,
+    Mode,
+    PlaceKind,
+    ProcedureStatus,
+    ReferralTarget,
+    Theme,
+)
+from appui.accompaniments.models import Accompaniment, AccompanimentQuerySet, Participation
+from appui.core.communes import get_commune
+from appui.core.json_arrays import element_sums
+from appui.people.enums import AgeBand, Gender, SocialStatus
+
+# CRA duration bands (minutes): [low, high); the last one has no upper bound.
+DURATION_BANDS = (
+    ("30", "Moins de 30 min", 0, 30),
+    ("60", "30 min à 1 h", 30, 60),
+    ("120", "1 h à 2 h", 60, 120),
+    ("more", "2 h et plus", 120, None),
+)
+TOP_COMMUNES = 10
+OWN_PLACE_PREFIX = "lieu-"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose activity: structures, and one author for a member's own statistics; ``territory`` masks counts."""
+
+    structure_ids: tuple[int, ...]
+    author_id: int | None = None
+    territory: bool = False
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The period (both days included) and the optional filters of the statistics page."""
+
+    start: datetime.date
+    end: datetime.date
+    author_id: int | None = None
+    place: str = ""  # "lieu-<id>" or a place kind
+    theme: str = ""
+    kind: str = ""
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
+
+    def previous(self) -> "Filters":
+        """Return the same filters over the period just before, of the same length (months stay months)."""
+        if self.start.day == 1 and (self.end + datetime.timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            index = self.start.year * 12 + self.start.month - 1 - months
+            start = datetime.date(index // 12, index % 12 + 1, 1)
+            return Filters(start, self.start - datetime.timedelta(days=1), self.author_id, self.place, self.theme, self.kind)
+        length = self.end - self.start
+        end = self.start - datetime.timedelta(days=1)
+        return Filters(end - length, end, self.author_id, self.place, self.theme, self.kind)
+
+
+@dataclass
+class Row:
+    value: str
+    label: str
+    count: int
+    proportion: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Breakdown:
+    """One distribution: a title, its rows in a fixed order, and what is counted ("accompagnements"…)."""
+
+    key: str
+    title: str
+    unit: str
+    rows: list[Row]
+
+    def __post_init__(self) -> None:
+        total = sum(r.count for r in self.rows)
+        for r in self.rows:
+            r.proportion = proportion(r.count, total)
+
+    @property
+    def total(self) -> int:
+        return sum(r.count for r in self.rows)
+
+    def count(self, value: str) -> int:
+        return next((r.count for r in self.rows if r.value == value), 0)
+
+
+def proportion(count: int, total: int) -> float:
+    """Return a percentage with 3 decimals, as the Coop's statistics do (0 for an empty total)."""
+    return 0.0 if not total else round(100 * count / total, 3)
+
+
+@dataclass
+class Statistics:
+    scope: Scope
+    filters: Filters
+    totals: dict[str, int]
+    per_day: list[tuple[datetime.date, int]]
+    per_month: list[tuple[datetime.date, int]]
+    breakdowns: dict[str, Breakdown]
+    beneficiaries: dict[str, int]
+    appui: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Breakdown:
+        return self.breakdowns[key]
+
+
+def activities_in(scope: Scope, filters: Filters) -> AccompanimentQuerySet:
+    """Return the activities of the scope and period matching the filters: the one source of every figure."""
+    queryset = Accompaniment.objects.filter(structure_id__in=scope.structure_ids, date__range=(filters.start, filters.end))
+    if scope.author_id is not None:
+        queryset = queryset.filter(author_id=scope.author_id)
+    if filters.author_id is not None:
+        queryset = queryset.filter(author_id=filters.author_id)
+    if filters.place.startswith(OWN_PLACE_PREFIX):
+        queryset = queryset.filter(place_kind=PlaceKind.OWN_PLACE, place_id=filters.place.removeprefix(OWN_PLACE_PREFIX))
+    elif filters.place:
+        queryset = queryset.filter(place_kind=filters.place)
+    if filters.theme:
+        queryset = queryset.filter(themes__has_any=[filters.theme])
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    return queryset
+
+
+def referral_counts(activities: AccompanimentQuerySet) -> dict[str, int]:
+    """Return the referral figures: today the activities whose mode is "orientation" and the kinds directed to.
+
+    This is the one place where referrals are counted: the referrals recorded in ``appui/orientations`` add
+    their counts here (sent, accepted…) once that app exists.
+    """
+    return activities.aggregate(
+        orientations=Count("id", filter=Q(mode=Mode.REFERRAL)),
+        oriented=Count("id", filter=~Q(referred_to="")),
+    )
+
+
+def _duration_q(low: int, high: int | None) -> Q:
+    return Q(duration_minutes__gte=low) & (Q(duration_minutes__lt=high) if high is not None else Q())
+
+
+def _activity_aggregates(activities: AccompanimentQuerySet) -> dict[str, int]:
+    """Return, in one pass, the totals and every single-valued breakdown of the activities."""
+    weight = "participants"
+    procedures = Q(themes__has_any=sorted(ADMINISTRATIVE_THEMES))
+    spec: dict[str, Any] = {
+        "activities": Count("id"),
+        "accompaniments": Sum(weight),
+        "minutes": Sum("duration_minutes"),
+        "individual": Count("id", filter=Q(kind=Kind.INDIVIDUAL)),
+        "collective": Count("id", filter=Q(kind=Kind.COLLECTIVE)),
+        "collective_participants": Sum(weight, filter=Q(kind=Kind.COLLECTIVE)),
+        "procedures": Count("id", filter=procedures),
+        "procedure_accompaniments": Sum(weight, filter=procedures),
+    }
+    for key, _, low, high in DURATION_BANDS:
+        spec[f"duration_{key}"] = Sum(weight, filter=_duration_q(low, high))
+    for value in PlaceKind.values:
+        spec[f"place_kind_{value}"] = Sum(weight, filter=Q(place_kind=value))
+    for value in Mode.values:
+        spec[f"mode_{value}"] = Count("id", filter=Q(mode=value))
+    for name, enum in (("autonomy", Autonomy), ("procedure_status", ProcedureStatus), ("referred_to", ReferralTarget)):
+        for value in enum.values:
+            spec[f"{name}_{value}"] = Count("id", filter=Q(**{name: value}))
+    return {key: int(value or 0) for key, value in activities.aggregate(**spec).items()}
+
+
+def _beneficiary_sql(activities: AccompanimentQuerySet) -> tuple[str, list[Any]]:
+    """Return the SQL of one row per beneficiary of the activities, with the categories counted."""
+    per_beneficiary = (
+        Participation.objects.filter(accompaniment__in=activities.values("pk"))
+        .annotate(key=Coalesce("person_id", -F("id")))
+        .values("key")
+        .annotate(
+            b_gender=Max("gender"),
+            b_age_band=Max("age_band"),
+            b_status=Max("social_status"),
+            b_commune=Max("commune_code"),
+            b_followed=Max(Cast("followed", IntegerField())),
+            b_new=Max(Cast("is_first", IntegerField())),
+        )
+        .order_by()
+    )
+    sql, params = per_beneficiary.query.sql_with_params()
+    return sql, list(params)
+
+
+def _beneficiary_aggregates(activities: AccompanimentQuerySet) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Return the beneficiaries' totals and counts by category, and the most frequent communes."""
+    sql, params = _beneficiary_sql(activities)
+    columns = ["COUNT(*)", "COALESCE(SUM(b_followed), 0)", "COALESCE(SUM(b_new), 0)"]
+    names = ["total", "followed", "new"]
+    category_params: list[str] = []
+    for prefix, column, values in (
+        ("gender", "b_gender", Gender.values),
+        ("age_band", "b_age_band", [*AgeBand.values, ""]),
+        ("social_status", "b_status", SocialStatus.values),
+    ):
+        for value in dict.fromkeys(values):
+            columns.append(f"SUM(CASE WHEN {column} = %s THEN 1 ELSE 0 END)")
+            names.append(f"{prefix}_{value}")
+            category_params.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM ({sql}) AS b", [*category_params, *params])
+        totals = {name: int(value or 0) for name, value in zip(names, cursor.fetchone(), strict=True)}
+        cursor.execute(
+            f"SELECT b_commune, COUNT(*) AS n FROM ({sql}) AS b GROUP BY b_commune ORDER BY n DESC, b_commune",
+            params,
+        )
+        communes = [(code or "", int(n)) for code, n in cursor.fetchall()]
+    return totals, communes
+
+
+def _series(activities: AccompanimentQuerySet, filters: Filters) -> tuple[list[tuple[datetime.date, int]], list[tuple[datetime.date, int]]]:
+    by_day = dict(activities.order_by().values("date").annotate(n=Sum("participants")).values_list("date", "n"))
+    days = [filters.start + datetime.timedelta(days=i) for i in range((filters.end - filters.start).days + 1)]
+    per_day = [(day, int(by_day.get(day, 0))) for day in days]
+    by_month = {
+        (m.date() if isinstance(m, datetime.datetime) else m): int(n or 0)
+        for m, n in activities.order_by()
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Sum("participants"))
+        .values_list("month", "n")
+    }
+    months = sorted({day.replace(day=1) for day in days})
+    return per_day, [(month, by_month.get(month, 0)) for month in months]
+
+
+def _rows(values: list[tuple[str, str]], counts: dict[str, int]) -> list[Row]:
+    return [Row(value=value, label=label, count=counts.get(value, 0)) for value, label in values]
+
+
+def _communes(communes: list[tuple[str, int]]) -> list[Row]:
+    rows = []
+    for code, count in communes[:TOP_COMMUNES]:
+        commune = get_commune(code) if code else None
+        rows.append(Row(value=code, label=str(commune) if commune else "Non communiquée", count=count))
+    rest = sum(n for _, n in communes[TOP_COMMUNES:])
+    if rest:
+        rows.append(Row(value="autres", label="Autres communes", count=rest))
+    return rows
+
+
+def _places(activities: AccompanimentQuerySet) -> list[Row]:
+    rows = (
+        activities.order_by()
+        .values("place_kind", "place_id", "place__name")
+        .annotate(activities=Count("id"), accompaniments=Sum("participants"))
+        .order_by("-accompaniments", "place__name")
+    )
+    labels = dict(PlaceKind.choices)
+    return [
+        Row(
+            value=f"{OWN_PLACE_PREFIX}{r['place_id']}" if r["place_id"] else r["place_kind"],
+            label=r["place__name"] or labels.get(r["place_kind"], r["place_kind"]),
+            count=int(r["accompaniments"] or 0),
+            extra={"activities": r["activities"]},
+        )
+        for r in rows
+    ]
+
+
+def _members(activities: AccompanimentQuerySet) -> list[Row]:
+    rows = (
+        activities.order_by()
+        .values("author_id", "author__first_name", "author__last_name")
+        .annotate(activities=Count("id"), accompaniments=Sum("participants"), minutes=Sum("duration_minutes"))
+        .order_by("-accompaniments", "author__last_name")
+    )
+    return [
+        Row(
+            value=str(r["author_id"]),
+            label=f"{r['author__first_name']} {r['author__last_name']}".strip(),
+            count=int(r["accompaniments"] or 0),
+            extra={"activities": r["activities"], "hours": round((r["minutes"] or 0) / 60, 1)},
+        )
+        for r in rows
+    ]
+
+
+def statistics(scope: Scope, filters: Filters) -> Statistics:
+    """Return every figure of the statistics page for the scope and filters."""
+    activities = activities_in(scope, filters)
+    agg = _activity_aggregates(activities)
+    themes = element_sums(activities, "themes", "participants")
+    equipment = element_sums(activities, "equipment", "participants")
+    beneficiaries, communes = _beneficiary_aggregates(activities)
+    per_day, per_month = _series(activities, filters)
+    duration_rows = [Row(value=key, label=label, count=agg[f"duration_{key}"]) for key, label, _, _ in DURATION_BANDS]
+    digital = [(t.value, t.label) for t in Theme if t not in ADMINISTRATIVE_THEMES]
+    administrative = [(t.value, t.label.removeprefix("Démarche : ").capitalize()) for t in Theme if t in ADMINISTRATIVE_THEMES]
+
+    def enum_rows(prefix: str, enum: Any, counts: dict[str, int]) -> list[Row]:
+        return [Row(value=v, label=label, count=counts.get(f"{prefix}_{v}", 0)) for v, label in enum.choices]
+
+    age_choices = [(v, label) for v, label in AgeBand.choices if v != AgeBand.UNDER_18 or beneficiaries.get("age_band_-18")]
+    breakdowns = [
+        Breakdown("kinds", "Type d'activité", "accompagnements", [
+            Row("individuel", "Accompagnements individuels", agg["individual"]),
+            Row("collectif", "Participants aux ateliers", agg["collective_participants"]),
+        ]),
+        Breakdown("durations", "Durée", "accompagnements", duration_rows),
+        Breakdown("place_kinds", "Type de lieu", "accompagnements", enum_rows("place_kind", PlaceKind, agg)),
+        Breakdown("places", "Lieu", "accompagnements", _places(activities)),
+        Breakdown("themes", "Thématiques", "accompagnements", _rows(digital, themes)),
+        Breakdown("procedures", "Démarches administratives", "accompagnements", _rows(administrative, themes)),
+        Breakdown("equipment", "Matériel utilisé", "accompagnements", _rows(list(Equipment.choices), equipment)),
+        Breakdown("genders", "Genre", "bénéficiaires", enum_rows("gender", Gender, beneficiaries)),
+        Breakdown("age_bands", "Tranche d'âge", "bénéficiaires", [
+            *(Row(v, label, beneficiaries.get(f"age_band_{v}", 0)) for v, label in age_choices),
+            Row("", "Non communiquée", beneficiaries.get("age_band_", 0)),
+        ]),
+        Breakdown("social_statuses", "Statut", "bénéficiaires", enum_rows("social_status", SocialStatus, beneficiaries)),
+        Breakdown("communes", "Commune de résidence", "bénéficiaires", _communes(communes)),
+        Breakdown("modes", "Réalisation", "activités", enum_rows("mode", Mode, agg)),
+        Breakdown("autonomy", "Autonomie observée", "accompagnements individuels", enum_rows("autonomy", Autonomy, agg)),
+        Breakdown("procedure_status", "État des démarches", "accompagnements individuels", enum_rows("procedure_status", ProcedureStatus, agg)),
+        Breakdown("referred_to", "Orientés vers", "accompagnements individuels", enum_rows("referred_to", ReferralTarget, agg)),
+    ]
+    if scope.author_id is None and not scope.territory:
+        breakdowns.append(Breakdown("members", "Par membre de l'équipe", "accompagnements", _members(activities)))
+    totals = {
+        "activities": agg["activities"],
+        "individual": agg["individual"],
+        "collective": agg["collective"],
+        "collective_participants": agg["collective_participants"],
+        "procedures": agg["procedures"],
+        "procedure_accompaniments": agg["procedure_accompaniments"],
+        "accompaniments": agg["accompaniments"],
+        "minutes": agg["minutes"],
+    }
+    beneficiary_totals = {
+        "total": beneficiaries["total"],
+        "followed": beneficiaries["followed"],
+        "anonymous": beneficiaries["total"] - beneficiaries["followed"],
+        "new": beneficiaries["new"],
+        "returning": beneficiaries["total"] - beneficiaries["new"],
+    }
+    appui = {"referrals": referral_counts(activities), **appui_figures(scope, filters)}
+    return Statistics(
+        scope=scope,
+        filters=filters,
+        totals=totals,
+        per_day=per_day,
+        per_month=per_month,
+        breakdowns={b.key: b for b in breakdowns},
+        beneficiaries=beneficiary_totals,
+        appui=appui,
+    )
+
+
+def appui_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
+    """Return what only Appui records: mandates, diagnostics, rights, signalements (period and author only)."""
+    return {
+        "mandates": mandate_figures(scope, filters),
+        "diagnostics": diagnostic_figures(scope, filters),
+        "rights": right_figures(scope, filters),
+        "alerts": alert_figures(scope, filters),
+    }
+
+
+def _category_rows(sums: dict[str, int]) -> list[Row]:
+    from appui.mandates.enums import procedure_category_choices
+
+    return [Row(value=v, label=label, count=sums.get(v, 0)) for v, label in procedure_category_choices()]
+
+
+def mandate_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
+    from appui.mandates.models import Mandate, MandateUse
+
+    created = Mandate.objects.filter(
+        structure_id__in=scope.structure_ids, starts_at__gte=filters.start_at, starts_at__lt=filters.end_before
+    )
+    uses = MandateUse.objects.filter(
+        mandate__structure_id__in=scope.structure_ids, used_at__gte=filters.start_at, used_at__lt=filters.end_before
+    )
+    author = scope.author_id or filters.author_id
+    if author is not None:
+        created = created.filter(created_by_id=author)
+        uses = uses.filter(used_by_id=author)
+    return {
+        "created": created.count(),
+        "used": uses.count(),
+        "created_by_category": Breakdown("mandates_created", "Mandats créés, par catégorie", "mandats", _category_rows(element_sums(created, "categories"))),
+        "used_by_category": Breakdown("mandates_used", "Démarches faites sous mandat, par catégorie", "démarches", _category_rows(element_sums(uses, "categories"))),
+    }
+
+
+def diagnostic_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
+    """Return the diagnostics of the period by level, and the average progress of the persons assessed again.
+
+    Progress: for each person whose latest diagnostic of the period is not their first, the overall score of
+    that diagnostic minus the score of their first one (0 to 3 scale).
+    """
+    from appui.diagnostics.models import Diagnostic
+
+    all_scored = Diagnostic.objects.filter(structure_id__in=scope.structure_ids, overall_score__isnull=False)
+    in_period = Diagnostic.objects.filter(
+        structure_id__in=scope.structure_ids, created_at__gte=filters.start_at, created_at__lt=filters.end_before
+    )
+    author = scope.author_id or filters.author_id
+    if author is not None:
+        in_period = in_period.filter(author_id=author)
+    levels = {row["level"]: row["n"] for row in in_period.order_by().values("level").annotate(n=Count("id"))}
+    first = all_scored.filter(person_id=OuterRef("person_id")).order_by("created_at", "id")
+    last = all_scored.filter(person_id=OuterRef("person_id"), created_at__lt=filters.end_before).order_by("-created_at", "-id")
+    progress = (
+        in_period.filter(overall_score__isnull=False)
+        .order_by()
+        .values("person_id")
+        .distinct()
+        .annotate(
+            first_id=Subquery(first.values("pk")[:1]),
+            last_id=Subquery(last.values("pk")[:1]),
+            first_score=Subquery(first.values("overall_score")[:1]),
+            last_score=Subquery(last.values("overall_score")[:1]),
+        )
+        .exclude(first_id=F("last_id"))
+    )
+    summary = _progress_summary(progress)
+    return {
+        "count": sum(levels.values()),
+        "persons": in_period.values("person_id").distinct().count(),
+        "by_level": Breakdown("diagnostic_levels", "Diagnostics par niveau", "diagnostics", [
+            *(Row(v, label, levels.get(v, 0)) for v, label in Autonomy.choices),
+            Row("", "Non évalué", levels.get("", 0)),
+        ]),
+        "reassessed": summary["count"],
+        "average_progress": summary["avg"],
+    }
+
+
+def _progress_summary(queryset: QuerySet[Any]) -> dict[str, Any]:
+    """Return how many persons were assessed again and their average progress, computed by the database."""
+    sql, params = queryset.values("first_score", "last_score").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), AVG(last_score - first_score) FROM ({sql}) AS p", params)
+        count, avg = cursor.fetchone()
+    return {"count": int(count or 0), "avg": None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01"))}
+
+
+def secured_monthly_expression() -> Case:
+    """Return the SQL form of ``RightFollowUp.secured_monthly_amount`` (euros per month a granted right brings)."""
+    from appui.rights.enums import Frequency, RightStatus
+
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return Case(
+        When(~Q(status=RightStatus.GRANTED), then=Value(Decimal("0.00"))),
+        When(granted_amount__isnull=True, then=F("monthly_amount")),
+        When(frequency=Frequency.YEARLY, then=F("granted_amount") / Value(12)),
+        When(frequency=Frequency.NONE, then=Value(Decimal("0.00"))),
+        default=F("granted_amount"),
+        output_field=money,
+    )
+
+
+def right_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
+    """Return the rights found, claimed and obtained in the period, and the euros per month obtained."""
+    from appui.rights.enums import RightStatus
+    from appui.rights.models import RightFollowUp
+
+    follow_ups = RightFollowUp.objects.filter(structure_id__in=scope.structure_ids)
+    found = follow_ups.filter(found_at__gte=filters.start_at, found_at__lt=filters.end_before)
+    claimed = follow_ups.filter(claimed_on__range=(filters.start, filters.end))
+    obtained = follow_ups.filter(status=RightStatus.GRANTED, decided_on__range=(filters.start, filters.end))
+    author = scope.author_id or filters.author_id
+    if author is not None:
+        found = found.filter(screening__created_by_id=author)
+        claimed = claimed.filter(updated_by_id=author)
+        obtained = obtained.filter(updated_by_id=author)
+    secured = obtained.aggregate(
+        total=Sum(secured_monthly_expression()), persons=Count("person_id", distinct=True)
+    )
+    return {
+        "found": found.count(),
+        "claimed": claimed.count(),
+        "obtained": obtained.count(),
+        "persons_obtained": secured["persons"] or 0,
+        "secured_monthly": (secured["total"] or Decimal("0")).quantize(Decimal("0.01")),
+    }
+
+
+def alert_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
+    from appui.accompaniments.enums import OnlineService
+    from appui.service_alerts.models import ServiceAlert
+
+    alerts = ServiceAlert.objects.of_structures(list(scope.structure_ids)).filter(
+        occurred_on__range=(filters.start, filters.end)
+    )
+    author = scope.author_id or filters.author_id
+    if author is not None:
+        alerts = alerts.filter(author_id=author)
+    counts = dict(alerts.order_by().values("service").annotate(n=Count("id")).values_list("service", "n"))
+    rows = _rows(list(OnlineService.choices), counts)
+    return {"count": sum(counts.values()), "by_service": Breakdown("alerts", "Signalements par service", "signalements", rows)}
+
