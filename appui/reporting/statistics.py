@@ -217,8 +217,23 @@ def _activity_aggregates(activities: AccompanimentQuerySet) -> dict[str, int]:
     return {key: int(value or 0) for key, value in activities.aggregate(**spec).items()}
 
 
-def _beneficiary_sql(activities: AccompanimentQuerySet) -> tuple[str, list[Any]]:
-    """Return the SQL of one row per beneficiary of the activities, with the categories counted."""
+def _beneficiary_sql(activities: AccompanimentQuerySet, scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
+    """Return the SQL of one row per beneficiary of the activities, with the categories counted.
+
+    A beneficiary is new when their first activity in the structure falls in the period (anonymous workshop
+    participants are always new).
+    """
+    first_in_period = Participation.objects.filter(
+        is_first=True,
+        person__isnull=False,
+        accompaniment__structure_id__in=scope.structure_ids,
+        accompaniment__date__range=(filters.start, filters.end),
+    ).values("person_id")
+    is_new = Case(
+        When(Q(person_id__isnull=True) | Q(person_id__in=first_in_period), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     per_beneficiary = (
         Participation.objects.filter(accompaniment__in=activities.values("pk"))
         .annotate(key=Coalesce("person_id", -F("id")))
@@ -229,7 +244,7 @@ def _beneficiary_sql(activities: AccompanimentQuerySet) -> tuple[str, list[Any]]
             b_status=Max("social_status"),
             b_commune=Max("commune_code"),
             b_followed=Max(Cast("followed", IntegerField())),
-            b_new=Max(Cast("is_first", IntegerField())),
+            b_new=Max(is_new),
         )
         .order_by()
     )
@@ -237,9 +252,11 @@ def _beneficiary_sql(activities: AccompanimentQuerySet) -> tuple[str, list[Any]]
     return sql, list(params)
 
 
-def _beneficiary_aggregates(activities: AccompanimentQuerySet) -> tuple[dict[str, int], list[tuple[str, int]]]:
+def _beneficiary_aggregates(
+    activities: AccompanimentQuerySet, scope: Scope, filters: Filters
+) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Return the beneficiaries' totals and counts by category, and the most frequent communes."""
-    sql, params = _beneficiary_sql(activities)
+    sql, params = _beneficiary_sql(activities, scope, filters)
     columns = ["COUNT(*)", "COALESCE(SUM(b_followed), 0)", "COALESCE(SUM(b_new), 0)"]
     names = ["total", "followed", "new"]
     category_params: list[str] = []
@@ -337,7 +354,7 @@ def statistics(scope: Scope, filters: Filters) -> Statistics:
     agg = _activity_aggregates(activities)
     themes = element_sums(activities, "themes", "participants")
     equipment = element_sums(activities, "equipment", "participants")
-    beneficiaries, communes = _beneficiary_aggregates(activities)
+    beneficiaries, communes = _beneficiary_aggregates(activities, scope, filters)
     per_day, per_month = _series(activities, filters)
     duration_rows = [Row(value=key, label=label, count=agg[f"duration_{key}"]) for key, label, _, _ in DURATION_BANDS]
     digital = [(t.value, t.label) for t in Theme if t not in ADMINISTRATIVE_THEMES]

@@ -3,7 +3,7 @@ import factory
 from appui.diagnostics.bank import CURRENT_VERSION, load_bank
 from appui.diagnostics.enums import DiagnosticMode
 from appui.diagnostics.models import Diagnostic
-from appui.diagnostics.scoring import score
+from appui.diagnostics.scoring import overall_score_of, score
 from tests.accounts.factories import UserFactory
 from tests.people.factories import PersonFactory
 
@@ -50,3 +50,4 @@ class DiagnosticFactory(factory.django.DjangoModelFactory):
     answers = factory.LazyFunction(answers)
     level = factory.LazyAttribute(lambda o: score(load_bank(o.bank_version), o.answers).level or "")
     recommendation = factory.LazyAttribute(lambda o: score(load_bank(o.bank_version), o.answers).recommendation)
+    overall_score = factory.LazyAttribute(lambda o: overall_score_of(score(load_bank(o.bank_version), o.answers)))
