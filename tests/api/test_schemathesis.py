@@ -54,3 +54,24 @@ def api_token(db, keep_test_connection):
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_api_operation_answers_a_server_error(case, api_token):
     case.call_and_validate(headers={"Authorization": f"Token {api_token}"}, checks=[not_a_server_error])
+
+
+@pytest.fixture
+def manager_token(db, keep_test_connection):
+    """A structure manager with some activity, so that the statistics have figures to describe."""
+    from tests.reporting.dataset import build
+
+    dataset = build()
+    _, raw = api_token_create(membership=dataset.members["mA"], name="schemathesis")
+    return raw
+
+
+@schema.include(path="/api/v1/statistics/").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_statistics_answers_conform_to_the_documented_schema(case, manager_token):
+    from schemathesis.checks import content_type_conformance, response_schema_conformance, status_code_conformance
+
+    case.call_and_validate(
+        headers={"Authorization": f"Token {manager_token}"},
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+    )
