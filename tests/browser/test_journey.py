@@ -60,9 +60,8 @@ def test_create_person_record_accompaniment_and_find_them(ui: UI) -> None:
     ui.activate(page.get_by_role("link", name="Nouvel accompagnement"))
     ui.wait_for_path(person_path + "accompagnements/nouveau/")
     expect(page.locator("#id_date")).to_have_value(today_in_paris())
-    expect(page.locator("#id_duration_minutes")).to_have_value("30")
-    expect(page.locator("input[name=place][value=sur_place]")).to_be_checked()
-    expect(page.locator("input[name=kind][value=individuel]")).to_be_checked()
+    expect(page.locator("input[name=duration][value='30']")).to_be_checked()
+    expect(page.locator("input[name=where]").first).to_be_checked()  # the structure's first place
     expect(page.locator("input[name=mode][value=fait_avec]")).to_be_checked()
     theme = page.locator("input[name=themes][value=papiers]")
     theme.focus()

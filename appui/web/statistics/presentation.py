@@ -127,6 +127,7 @@ class Page:
     period: str
     key_figures: list[tuple[str, Cell, str]]
     totals: list[TableRow]
+    beneficiary_rows: list[TableRow]
     sections: list[Section]
     appui_sections: list[Section]
     appui_figures: list[tuple[str, Cell, str]]
@@ -152,8 +153,13 @@ def present(stats: Statistics, masked: bool = False) -> Page:
         TableRow("Ateliers collectifs (participants)", [f(t["collective"]), f(t["collective_participants"])]),
         TableRow("dont aides aux démarches administratives", [f(t["procedures"]), f(t["procedure_accompaniments"])]),
         TableRow("Total", [f(t["activities"]), f(t["accompaniments"])]),
-        TableRow("Bénéficiaires suivis / anonymes", [f(b["followed"]), f(b["anonymous"])]),
-        TableRow("Bénéficiaires nouveaux / déjà venus", [f(b["new"]), f(b["returning"])]),
+    ]
+    beneficiary_rows = [
+        TableRow("Personnes suivies (fiche nominative)", [f(b["followed"])]),
+        TableRow("Personnes anonymes (aide ponctuelle, participants sans fiche)", [f(b["anonymous"])]),
+        TableRow("dont nouvelles (première venue dans la structure)", [f(b["new"])]),
+        TableRow("dont déjà venues avant la période", [f(b["returning"])]),
+        TableRow("Total", [f(b["total"])]),
     ]
     s = stats.breakdowns
     sections = [series_section("per_month", "Accompagnements par mois", stats.per_month, masked, daily=False)]
@@ -209,6 +215,7 @@ def present(stats: Statistics, masked: bool = False) -> Page:
         period=describe(stats.filters.start, stats.filters.end),
         key_figures=key_figures,
         totals=totals,
+        beneficiary_rows=beneficiary_rows,
         sections=sections,
         appui_sections=appui_sections,
         appui_figures=appui_figures,
