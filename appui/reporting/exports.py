@@ -11,11 +11,14 @@ import datetime
 import hashlib
 import hmac
 import io
+import json
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from appui.accompaniments.enums import Kind, Mode, OnlineService, PlaceKind, ProcedureStatus, RemoteChannel
@@ -111,11 +114,45 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+@lru_cache(maxsize=4096)
 def _commune(code: str) -> tuple[str, str]:
     commune = get_commune(code) if code else None
     if commune is None:
         return "", ""
     return commune.name, commune.postal_codes[0] if commune.postal_codes else ""
+
+
+@lru_cache(maxsize=4096)
+def _json_list(raw: str) -> tuple[str, ...]:
+    return tuple(json.loads(raw))
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    """Return a JSON array column as the driver gives it: text (SQLite) or already decoded (PostgreSQL)."""
+    if isinstance(value, str):
+        return _json_list(value)
+    return tuple(value or ())
+
+
+def _as_date(value: Any) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_local(value: Any, tz: datetime.tzinfo) -> str:
+    """Return a stored timestamp (naive UTC text on SQLite, aware on PostgreSQL) in local time, as the CRA."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
+    return value.astimezone(tz).strftime("%d/%m/%Y à %H:%M")
+
+
+def _raw_rows(queryset: Any) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows of a ``values_list`` query straight from the driver, in chunks (a server-side cursor on
+    PostgreSQL): the export formats each value itself, without the ORM's per-row conversions."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
 
 
 def activity_rows(activities: AccompanimentQuerySet, *, structure_id: int, may_open_archived: bool) -> Iterator[list[Any]]:
@@ -134,9 +171,12 @@ def activity_rows(activities: AccompanimentQuerySet, *, structure_id: int, may_o
     labels_status = dict(ProcedureStatus.choices)
     labels_channel = dict(RemoteChannel.choices)
     labels_service = dict(OnlineService.choices)
+    genders = {k: v[1] for k, v in cra.GENRE.items()}
+    bands = {k: v[1] for k, v in cra.TRANCHE_AGE.items()}
+    statuses = {k: v[1] for k, v in cra.STATUT_SOCIAL.items()}
     current, position = None, 0
     tz = timezone.get_current_timezone()
-    for r in participations.iterator(chunk_size=CHUNK):
+    for r in _raw_rows(participations):
         (
             accompaniment_id, participants, person_id, archived_at, gender, age_band, status, commune_code, is_first,
             day, created_at, updated_at, author_first, author_last, kind, place_kind, place_name, place_address,
@@ -147,8 +187,8 @@ def activity_rows(activities: AccompanimentQuerySet, *, structure_id: int, may_o
         current = accompaniment_id
         if place_kind == PlaceKind.OWN_PLACE:
             commune_code_place = place_commune or ""
-            postal = place_postal or _commune(commune_code_place)[1]
-            commune_name = _commune(commune_code_place)[0]
+            commune_name, postal = _commune(commune_code_place)
+            postal = place_postal or postal
         else:
             # As the CRA: a remote activity is located at the structure's commune.
             commune_code_place = structure_commune if place_kind == PlaceKind.REMOTE else other_commune
@@ -160,9 +200,9 @@ def activity_rows(activities: AccompanimentQuerySet, *, structure_id: int, may_o
         else:
             key = person_key(structure_id, person_id)
         yield [
-            day,
-            timezone.localtime(created_at, tz).strftime("%d/%m/%Y à %H:%M"),
-            "" if updated_at == created_at else timezone.localtime(updated_at, tz).strftime("%d/%m/%Y à %H:%M"),
+            _as_date(day),
+            _as_local(created_at, tz),
+            "" if updated_at == created_at else _as_local(updated_at, tz),
             _text(f"{author_first} {author_last}".strip()),
             labels_kind[kind],
             1 if participants == 1 else f"{position}/{participants}",
@@ -175,18 +215,18 @@ def activity_rows(activities: AccompanimentQuerySet, *, structure_id: int, may_o
             commune_code_place or "",
             minutes,
             _text(title),
-            "\n".join(labels_equipment.get(e, e) for e in equipment),
-            "\n".join(labels_theme.get(t, t) for t in themes),
-            "\n".join(labels_service.get(s, s) for s in services),
+            "\n".join(labels_equipment.get(e, e) for e in _as_list(equipment)),
+            "\n".join(labels_theme.get(t, t) for t in _as_list(themes)),
+            "\n".join(labels_service.get(s, s) for s in _as_list(services)),
             f"{stars}/3" if stars else "",
             ("Oui" if referred_to else "Non") if kind == Kind.INDIVIDUAL else "",
             labels_referral.get(referred_to, ""),
             beneficiary_commune,
             beneficiary_postal,
             commune_code,
-            cra.GENRE[gender][1],
-            cra.TRANCHE_AGE.get(age_band, cra.TRANCHE_AGE[""])[1],
-            cra.STATUT_SOCIAL[status][1],
+            genders[gender],
+            bands.get(age_band, bands[""]),
+            statuses[status],
             "Oui" if is_first else "Non",
             labels_mode.get(mode, mode),
             labels_status.get(procedure_status, ""),
@@ -203,7 +243,8 @@ def csv_stream(rows: Iterator[list[Any]]) -> Iterator[bytes]:
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:
-        writer.writerow([value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value for value in row])
+        row[0] = row[0].strftime("%d/%m/%Y")
+        writer.writerow(row)
         count += 1
         if count % 1000 == 0:
             yield buffer.getvalue().encode()

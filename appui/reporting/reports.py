@@ -76,11 +76,17 @@ def key_figures(current: Statistics, previous: Statistics) -> list[KeyFigure]:
     ]
 
 
-def _heading(pdf: FPDF, text: str) -> None:
+def _heading(pdf: FPDF, text: str, legend: bool = False) -> None:
+    if pdf.get_y() + 45 > pdf.h - pdf.b_margin:  # never leave a heading alone at the foot of a page
+        pdf.add_page()
     pdf.ln(3)
     pdf.set_font(FAMILY, "B", 13)
     pdf.cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 10)
+    if legend:
+        pdf.set_font(FAMILY, "", 8)
+        pdf.cell(0, 5, "Barre foncée : la période ; barre claire : la période précédente.", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FAMILY, "", 10)
 
 
 def _key_table(pdf: FPDF, figures: list[KeyFigure], current_label: str, previous_label: str) -> None:
@@ -188,13 +194,13 @@ def report_pdf(*, structure: Structure, scope: Scope, filters: Filters, subtitle
         current.per_day if daily else current.per_month,
         monthly=not daily,
     )
-    _heading(pdf, "Activités")
+    _heading(pdf, "Activités", legend=True)
     for key in ("kinds", "durations", "place_kinds", "themes", "procedures", "equipment"):
         _bars(pdf, current[key].title, current[key], previous[key])
-    _heading(pdf, "Bénéficiaires")
+    _heading(pdf, "Bénéficiaires", legend=True)
     for key in ("genders", "age_bands", "social_statuses", "communes"):
         _bars(pdf, current[key].title, current[key], previous[key])
-    _heading(pdf, "Ce que seul Appui suit")
+    _heading(pdf, "Ce que seul Appui suit", legend=True)
     for key in ("modes", "referred_to", "procedure_status"):
         _bars(pdf, current[key].title, current[key], previous[key])
     mandates_now, mandates_before = current.appui["mandates"], previous.appui["mandates"]
