@@ -14,7 +14,8 @@ database: give it a new, empty, throwaway database (the script refuses one that 
 
 The fixture is written by a bulk generator, not by the services (no audit, no validation): persons with
 ``bulk_create``; activities and their participations with COPY on PostgreSQL and ``executemany`` on SQLite,
-in chronological order so that each person's first activity is marked as the services would. About 5 % of the
+in chronological order so that each person's first activity is marked as the services would; then the daily
+roll-ups are built by ``rebuild_days``, as the services keep them. About 5 % of the
 activities are workshops of 3 to 12 participants. Then it requests the pages through Django's test client
 logged in (second factor included), end to end, and prints p50/p95; and it streams the CSV export of every
 activity of the 24 months (the export function the page streams, over all structures), reporting its time
@@ -164,7 +165,8 @@ ACTIVITY_COLUMNS = (
     "follow_up_date", "follow_up_done", "notes", "notes_under_secrecy", "private_note", "created_at", "updated_at",
 )  # fmt: skip
 PARTICIPATION_COLUMNS = (
-    "id", "accompaniment_id", "person_id", "followed", "gender", "age_band", "social_status", "commune_code", "is_first",
+    "id", "accompaniment_id", "structure_id", "date", "person_id", "followed", "gender", "age_band", "social_status",
+    "commune_code", "is_first",
 )  # fmt: skip
 
 
@@ -204,11 +206,17 @@ def generate(structures, persons, total: int, months: int, rng: random.Random) -
             rows = []
             for pid, followed, gender, band, status, home in beneficiaries:
                 participation_id += 1
-                rows.append((participation_id, activity_id, pid, followed, gender, band, status, home, pid not in seen))
+                rows.append(
+                    (participation_id, activity_id, structure.pk, day, pid, followed, gender, band, status, home,
+                     pid not in seen)
+                )  # fmt: skip
                 seen.add(pid)
             for _ in range(anonymous):
                 participation_id += 1
-                rows.append((participation_id, activity_id, None, False, rng.choice(GENDERS), "", "", "", True))
+                rows.append(
+                    (participation_id, activity_id, structure.pk, day, None, False, rng.choice(GENDERS), "", "", "",
+                     True)
+                )  # fmt: skip
             yield activity, rows
 
 
@@ -223,6 +231,10 @@ def fill_activities(structures, persons, total: int, months: int, rng: random.Ra
             _copy(connection, activity_table, participation_table, rows)
         else:
             _executemany(connection, activity_table, participation_table, rows)
+    from appui.reporting.rollups import rebuild_days
+
+    with transaction.atomic():
+        rebuild_days()  # the daily roll-ups, as the services keep them
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in (activity_table, participation_table):

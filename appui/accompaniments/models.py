@@ -188,6 +188,9 @@ class Participation(models.Model):
     """
 
     accompaniment = models.ForeignKey(Accompaniment, on_delete=models.CASCADE, related_name="participations")
+    # The activity's structure and date, copied so that counting beneficiaries needs no join.
+    structure = models.ForeignKey("accounts.Structure", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="participations"
     )
@@ -212,7 +215,15 @@ class Participation(models.Model):
                 name="participation_unique_person",
             ),
         ]
-        indexes = [models.Index(fields=["person", "accompaniment"], name="participation_person")]
+        indexes = [
+            models.Index(fields=["person", "accompaniment"], name="participation_person"),
+            # Covers the count of beneficiaries of a period (PostgreSQL reads the index alone).
+            models.Index(
+                fields=["structure", "date"],
+                include=["person", "followed", "gender", "age_band", "social_status", "commune_code", "is_first"],
+                name="participation_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Participation à l'activité n° {self.accompaniment_id}"

@@ -232,14 +232,12 @@ def _write_participations(
     """Replace the participations of the activity; return the ids of the persons whose first activity may move."""
     before = set(accompaniment.participations.filter(person__isnull=False).values_list("person_id", flat=True))
     accompaniment.participations.all().delete()
+    where = {"accompaniment": accompaniment, "structure_id": accompaniment.structure_id, "date": accompaniment.date}
     rows = [
-        Participation(accompaniment=accompaniment, person=person, **participation_categories(person, accompaniment.date))
+        Participation(**where, person=person, **participation_categories(person, accompaniment.date))
         for person in persons
     ]
-    rows += [
-        Participation(accompaniment=accompaniment, gender=g, age_band=a, social_status=s, is_first=True)
-        for g, a, s in anonymous.rows()
-    ]
+    rows += [Participation(**where, gender=g, age_band=a, social_status=s, is_first=True) for g, a, s in anonymous.rows()]
     Participation.objects.bulk_create(rows)
     return before | {row.person_id for row in rows if row.person_id is not None}
 
@@ -256,6 +254,14 @@ def _refresh_first_flags(person_ids: Iterable[int]) -> None:
         Participation.objects.filter(person_id=person_id, is_first=True).exclude(pk=first).update(is_first=False)
         if first is not None:
             Participation.objects.filter(pk=first, is_first=False).update(is_first=True)
+
+
+def _refresh_days(accompaniment: Accompaniment, *other_days: datetime.date) -> None:
+    """Keep the statistics' daily roll-ups of the activity's day (and of its former day) up to date."""
+    from appui.reporting.rollups import refresh_day
+
+    for day in {accompaniment.date, *other_days}:
+        refresh_day(structure_id=accompaniment.structure_id, day=day)
 
 
 def _touch_all(persons: Iterable[Person]) -> None:
@@ -309,6 +315,7 @@ def accompaniment_create(
         )
     accompaniment.save()
     _refresh_first_flags(_write_participations(accompaniment, [person], AnonymousParticipants()))
+    _refresh_days(accompaniment)
     if on_behalf and mandate is not None:
         mandate_use_record(
             membership=membership,
@@ -373,6 +380,7 @@ def workshop_create(
     _check_consistency(accompaniment)
     accompaniment.save()
     _refresh_first_flags(_write_participations(accompaniment, persons, anonymous))
+    _refresh_days(accompaniment)
     _touch_all(persons)
     audit_record(
         actor=membership.user,
@@ -409,6 +417,7 @@ def accompaniment_update(
     if fields.get("kind", accompaniment.kind) != accompaniment.kind:
         raise ValidationError({"kind": "Un accompagnement individuel ne devient pas un atelier, ni l'inverse."})
     changed = sorted(name for name, value in fields.items() if getattr(accompaniment, name) != value)
+    former_day = accompaniment.date
     before = (accompaniment.mode, _procedure_categories(accompaniment), accompaniment.date)
     for name, value in fields.items():
         setattr(accompaniment, name, value)
@@ -424,12 +433,14 @@ def accompaniment_update(
     _check_consistency(accompaniment)
     accompaniment.save()
     if "date" in changed:
+        accompaniment.participations.update(date=accompaniment.date)
         followed = list(accompaniment.participations.select_related("person").filter(person__isnull=False))
         for participation in followed:
             for name, value in participation_categories(participation.person, accompaniment.date).items():  # type: ignore[arg-type]
                 setattr(participation, name, value)
         Participation.objects.bulk_update(followed, ["followed", "gender", "age_band", "social_status", "commune_code"])
         _refresh_first_flags(p.person_id for p in followed if p.person_id)
+    _refresh_days(accompaniment, former_day)
     audit_record(
         actor=membership.user,
         structure=membership.structure,
@@ -460,6 +471,7 @@ def workshop_update(
     fields = {k: v for k, v in fields.items() if k not in WORKSHOP_EXCLUDED and k != "kind"}
     _validate(fields, membership)
     changed = sorted(name for name, value in fields.items() if getattr(accompaniment, name) != value)
+    former_day = accompaniment.date
     for name, value in fields.items():
         setattr(accompaniment, name, value)
     accompaniment.participants = len(persons) + anonymous.count
@@ -468,6 +480,7 @@ def workshop_update(
     _check_consistency(accompaniment)
     accompaniment.save()
     _refresh_first_flags(_write_participations(accompaniment, persons, anonymous))
+    _refresh_days(accompaniment, former_day)
     _touch_all(persons)
     audit_record(
         actor=membership.user,

@@ -3,6 +3,8 @@
 - ``field__has_any=[…]``: the array holds at least one of the values (PostgreSQL ``?|``, SQLite ``json_each``).
 - ``element_sums(queryset, field, weight)``: for each value found in the arrays, the sum of ``weight`` (or the
   number of rows) — a GROUP BY over the unnested arrays, computed by the database.
+- ``object_sums(queryset, field)``: for each key of the JSON objects ``field`` ({code: count}), the sum of its
+  values.
 """
 
 from typing import Any
@@ -46,3 +48,18 @@ def element_sums(queryset: QuerySet[Any], field: str, weight: str | None = None)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return {str(value): int(total or 0) for value, total in cursor.fetchall()}
+
+
+def object_sums(queryset: QuerySet[Any], field: str) -> dict[str, int]:
+    """Return {key: sum of the values} over the JSON objects of ``field``."""
+    sql, params = queryset.order_by().annotate(_object=F(field)).values_list("_object").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        query = (
+            f"SELECT e.key, SUM(e.value::bigint) FROM ({sql}) AS t "
+            "CROSS JOIN LATERAL jsonb_each_text(t._object::jsonb) AS e GROUP BY e.key"
+        )
+    else:
+        query = f"SELECT e.key, SUM(e.value) FROM ({sql}) AS t CROSS JOIN json_each(t._object) AS e GROUP BY e.key"
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return {str(key): int(total or 0) for key, total in cursor.fetchall()}

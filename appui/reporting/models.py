@@ -107,3 +107,35 @@ class ActivityReport(models.Model):
 
     def __str__(self) -> str:
         return f"Rapport d'activité du {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"
+
+
+class ActivityDay(models.Model):
+    """The activities of one structure on one day, in one kind of place and of one type, added up.
+
+    A roll-up the statistics read instead of the activities when no member or theme filter applies; the
+    accompaniment services keep it up to date in the transaction of each change (``rollups.refresh_day``).
+    ``counts``, ``themes`` and ``equipment`` map a code ("duration_30", "mode_orientation", a theme, a piece of
+    equipment) to its count; themes, equipment and the duration and place breakdowns count accompaniments
+    (weighted by participants), the others count activities, as ``statistics`` does.
+    """
+
+    structure = models.ForeignKey("accounts.Structure", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    place_kind = models.CharField(max_length=20)
+    place = models.ForeignKey("places.Place", on_delete=models.CASCADE, null=True, related_name="+")
+    kind = models.CharField(max_length=20)
+    activities = models.PositiveIntegerField(default=0)
+    accompaniments = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    procedures = models.PositiveIntegerField(default=0)
+    procedure_accompaniments = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    themes = models.JSONField(default=dict)
+    equipment = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "activité d'un jour (agrégat)"
+        indexes = [models.Index(fields=["structure", "date"], name="activity_day_period")]
+
+    def __str__(self) -> str:
+        return f"Activités du {self.date:%d/%m/%Y}"

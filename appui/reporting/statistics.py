@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from appui.accompaniments.enums import (
@@ -52,7 +52,7 @@ from appui.accompaniments.enums import (
 )
 from appui.accompaniments.models import Accompaniment, AccompanimentQuerySet, Participation
 from appui.core.communes import get_commune
-from appui.core.json_arrays import element_sums
+from appui.core.json_arrays import element_sums, object_sums
 from appui.people.enums import AgeBand, Gender, SocialStatus
 
 # CRA duration bands (minutes): [low, high); the last one has no upper bound.
@@ -175,24 +175,23 @@ def activities_in(scope: Scope, filters: Filters) -> AccompanimentQuerySet:
     return queryset
 
 
-def referral_counts(activities: AccompanimentQuerySet) -> dict[str, int]:
-    """Return the referral figures: today the activities whose mode is "orientation" and the kinds directed to.
+def referral_counts(agg: dict[str, int]) -> dict[str, int]:
+    """Return the referral figures: today the activities whose mode is "orientation" and those that say which
+    kind of structure the person was directed to.
 
     This is the one place where referrals are counted: the referrals recorded in ``appui/orientations`` add
     their counts here (sent, accepted…) once that app exists.
     """
-    return activities.aggregate(
-        orientations=Count("id", filter=Q(mode=Mode.REFERRAL)),
-        oriented=Count("id", filter=~Q(referred_to="")),
-    )
-
-
-def _duration_q(low: int, high: int | None) -> Q:
-    return Q(duration_minutes__gte=low) & (Q(duration_minutes__lt=high) if high is not None else Q())
+    return {
+        "orientations": agg[f"mode_{Mode.REFERRAL}"],
+        "oriented": sum(agg[f"referred_to_{value}"] for value in ReferralTarget.values),
+    }
 
 
 def _activity_aggregates(activities: AccompanimentQuerySet) -> dict[str, int]:
-    """Return, in one pass, the totals and every single-valued breakdown of the activities."""
+    """Return, in one pass over the activities, the totals and every single-valued breakdown."""
+    from .rollups import count_spec
+
     weight = "participants"
     procedures = Q(themes__has_any=sorted(ADMINISTRATIVE_THEMES))
     spec: dict[str, Any] = {
@@ -204,17 +203,53 @@ def _activity_aggregates(activities: AccompanimentQuerySet) -> dict[str, int]:
         "collective_participants": Sum(weight, filter=Q(kind=Kind.COLLECTIVE)),
         "procedures": Count("id", filter=procedures),
         "procedure_accompaniments": Sum(weight, filter=procedures),
+        **count_spec(),
     }
-    for key, _, low, high in DURATION_BANDS:
-        spec[f"duration_{key}"] = Sum(weight, filter=_duration_q(low, high))
     for value in PlaceKind.values:
         spec[f"place_kind_{value}"] = Sum(weight, filter=Q(place_kind=value))
-    for value in Mode.values:
-        spec[f"mode_{value}"] = Count("id", filter=Q(mode=value))
-    for name, enum in (("autonomy", Autonomy), ("procedure_status", ProcedureStatus), ("referred_to", ReferralTarget)):
-        for value in enum.values:
-            spec[f"{name}_{value}"] = Count("id", filter=Q(**{name: value}))
     return {key: int(value or 0) for key, value in activities.aggregate(**spec).items()}
+
+
+def days_in(scope: Scope, filters: Filters) -> Any:
+    """Return the daily roll-ups of the scope and period matching the place and type filters."""
+    from .models import ActivityDay
+
+    days = ActivityDay.objects.filter(structure_id__in=scope.structure_ids, date__range=(filters.start, filters.end))
+    if filters.place.startswith(OWN_PLACE_PREFIX):
+        days = days.filter(place_kind=PlaceKind.OWN_PLACE, place_id=filters.place.removeprefix(OWN_PLACE_PREFIX))
+    elif filters.place:
+        days = days.filter(place_kind=filters.place)
+    if filters.kind:
+        days = days.filter(kind=filters.kind)
+    return days
+
+
+def _day_aggregates(days: Any) -> dict[str, int]:
+    """Return the same figures as ``_activity_aggregates``, added up from the daily roll-ups."""
+    spec: dict[str, Any] = {
+        "t_activities": Sum("activities"),
+        "t_accompaniments": Sum("accompaniments"),
+        "t_minutes": Sum("minutes"),
+        "t_individual": Sum("activities", filter=Q(kind=Kind.INDIVIDUAL)),
+        "t_collective": Sum("activities", filter=Q(kind=Kind.COLLECTIVE)),
+        "t_collective_participants": Sum("accompaniments", filter=Q(kind=Kind.COLLECTIVE)),
+        "t_procedures": Sum("procedures"),
+        "t_procedure_accompaniments": Sum("procedure_accompaniments"),
+    }
+    for value in PlaceKind.values:
+        spec[f"t_place_kind_{value}"] = Sum("accompaniments", filter=Q(place_kind=value))
+    # Aliases differ from the roll-up's column names ("activities"…), which Django would not let them shadow.
+    totals = {key.removeprefix("t_"): int(value or 0) for key, value in days.aggregate(**spec).items()}
+    from .rollups import count_spec
+
+    counts = object_sums(days, "counts")
+    return totals | {key: counts.get(key, 0) for key in count_spec()}
+
+
+def _needs_activity_filter(scope: Scope, filters: Filters) -> bool:
+    """Return whether the activities are filtered beyond structure and period (their participations then need
+    the join with the activities)."""
+    return scope.author_id is not None or any((filters.author_id, filters.place, filters.theme, filters.kind))
 
 
 def _beneficiary_sql(activities: AccompanimentQuerySet, scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
@@ -226,17 +261,21 @@ def _beneficiary_sql(activities: AccompanimentQuerySet, scope: Scope, filters: F
     first_in_period = Participation.objects.filter(
         is_first=True,
         person__isnull=False,
-        accompaniment__structure_id__in=scope.structure_ids,
-        accompaniment__date__range=(filters.start, filters.end),
+        structure_id__in=scope.structure_ids,
+        date__range=(filters.start, filters.end),
     ).values("person_id")
     is_new = Case(
         When(Q(person_id__isnull=True) | Q(person_id__in=first_in_period), then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
+    participations = Participation.objects.filter(
+        structure_id__in=scope.structure_ids, date__range=(filters.start, filters.end)
+    )
+    if _needs_activity_filter(scope, filters):
+        participations = participations.filter(accompaniment__in=activities.values("pk"))
     per_beneficiary = (
-        Participation.objects.filter(accompaniment__in=activities.values("pk"))
-        .annotate(key=Coalesce("person_id", -F("id")))
+        participations.annotate(key=Coalesce("person_id", -F("id")))
         .values("key")
         .annotate(
             b_gender=Max("gender"),
@@ -255,7 +294,10 @@ def _beneficiary_sql(activities: AccompanimentQuerySet, scope: Scope, filters: F
 def _beneficiary_aggregates(
     activities: AccompanimentQuerySet, scope: Scope, filters: Filters
 ) -> tuple[dict[str, int], list[tuple[str, int]]]:
-    """Return the beneficiaries' totals and counts by category, and the most frequent communes."""
+    """Return the beneficiaries' totals and counts by category, and the count by commune, in one statement.
+
+    The per-beneficiary rows are computed once (a materialised common table expression) and read twice.
+    """
     sql, params = _beneficiary_sql(activities, scope, filters)
     columns = ["COUNT(*)", "COALESCE(SUM(b_followed), 0)", "COALESCE(SUM(b_new), 0)"]
     names = ["total", "followed", "new"]
@@ -269,31 +311,36 @@ def _beneficiary_aggregates(
             columns.append(f"SUM(CASE WHEN {column} = %s THEN 1 ELSE 0 END)")
             names.append(f"{prefix}_{value}")
             category_params.append(value)
+    padding = ", ".join(["NULL"] * (len(columns) - 1))
+    query = (
+        f"WITH b AS MATERIALIZED ({sql}) "
+        f"SELECT 0 AS part, NULL AS commune, {', '.join(columns)} FROM b "
+        f"UNION ALL SELECT 1, b_commune, COUNT(*), {padding} FROM b GROUP BY b_commune"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM ({sql}) AS b", [*category_params, *params])
-        totals = {name: int(value or 0) for name, value in zip(names, cursor.fetchone(), strict=True)}
-        cursor.execute(
-            f"SELECT b_commune, COUNT(*) AS n FROM ({sql}) AS b GROUP BY b_commune ORDER BY n DESC, b_commune",
-            params,
-        )
-        communes = [(code or "", int(n)) for code, n in cursor.fetchall()]
+        cursor.execute(query, [*params, *category_params])
+        rows = cursor.fetchall()
+    totals_row = next(row for row in rows if row[0] == 0)
+    totals = {name: int(value or 0) for name, value in zip(names, totals_row[2:], strict=True)}
+    communes = sorted(((code or "", int(n)) for part, code, n, *_ in rows if part == 1), key=lambda c: (-c[1], c[0]))
     return totals, communes
 
 
-def _series(activities: AccompanimentQuerySet, filters: Filters) -> tuple[list[tuple[datetime.date, int]], list[tuple[datetime.date, int]]]:
-    by_day = dict(activities.order_by().values("date").annotate(n=Sum("participants")).values_list("date", "n"))
+def _series(by_day: dict[datetime.date, int], filters: Filters) -> tuple[list[tuple[datetime.date, int]], list[tuple[datetime.date, int]]]:
+    """Return the accompaniments of each day of the period and of each month (from the days' totals)."""
     days = [filters.start + datetime.timedelta(days=i) for i in range((filters.end - filters.start).days + 1)]
     per_day = [(day, int(by_day.get(day, 0))) for day in days]
-    by_month = {
-        (m.date() if isinstance(m, datetime.datetime) else m): int(n or 0)
-        for m, n in activities.order_by()
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(n=Sum("participants"))
-        .values_list("month", "n")
+    months: dict[datetime.date, int] = {}
+    for day, count in per_day:
+        months[day.replace(day=1)] = months.get(day.replace(day=1), 0) + count
+    return per_day, list(months.items())
+
+
+def _by_day(rows: Any) -> dict[datetime.date, int]:
+    return {
+        (datetime.date.fromisoformat(day) if isinstance(day, str) else day): int(n or 0)
+        for day, n in rows
     }
-    months = sorted({day.replace(day=1) for day in days})
-    return per_day, [(month, by_month.get(month, 0)) for month in months]
 
 
 def _rows(values: list[tuple[str, str]], counts: dict[str, int]) -> list[Row]:
@@ -311,23 +358,23 @@ def _communes(communes: list[tuple[str, int]]) -> list[Row]:
     return rows
 
 
-def _places(activities: AccompanimentQuerySet) -> list[Row]:
-    rows = (
-        activities.order_by()
-        .values("place_kind", "place_id", "place__name")
-        .annotate(activities=Count("id"), accompaniments=Sum("participants"))
-        .order_by("-accompaniments", "place__name")
-    )
+def _places(rows: Any) -> list[Row]:
+    """Return the breakdown by place from (place_kind, place_id, activities, accompaniments) rows."""
+    from appui.places.models import Place
+
+    rows = list(rows)
+    names = dict(Place.objects.filter(pk__in=[r[1] for r in rows if r[1]]).values_list("pk", "name"))
     labels = dict(PlaceKind.choices)
-    return [
+    result = [
         Row(
-            value=f"{OWN_PLACE_PREFIX}{r['place_id']}" if r["place_id"] else r["place_kind"],
-            label=r["place__name"] or labels.get(r["place_kind"], r["place_kind"]),
-            count=int(r["accompaniments"] or 0),
-            extra={"activities": r["activities"]},
+            value=f"{OWN_PLACE_PREFIX}{place_id}" if place_id else place_kind,
+            label=names.get(place_id, "") if place_id else labels.get(place_kind, place_kind),
+            count=int(accompaniments or 0),
+            extra={"activities": int(activities or 0)},
         )
-        for r in rows
+        for place_kind, place_id, activities, accompaniments in rows
     ]
+    return sorted(result, key=lambda r: (-r.count, r.label))
 
 
 def _members(activities: AccompanimentQuerySet) -> list[Row]:
@@ -351,11 +398,29 @@ def _members(activities: AccompanimentQuerySet) -> list[Row]:
 def statistics(scope: Scope, filters: Filters) -> Statistics:
     """Return every figure of the statistics page for the scope and filters."""
     activities = activities_in(scope, filters)
-    agg = _activity_aggregates(activities)
-    themes = element_sums(activities, "themes", "participants")
-    equipment = element_sums(activities, "equipment", "participants")
+    if scope.author_id is None and not filters.author_id and not filters.theme:
+        # The daily roll-ups hold everything but the author and the themes as a filter.
+        days = days_in(scope, filters)
+        agg = _day_aggregates(days)
+        themes = object_sums(days, "themes")
+        equipment = object_sums(days, "equipment")
+        by_day = _by_day(days.order_by().values("date").annotate(n=Sum("accompaniments")).values_list("date", "n"))
+        place_rows = (
+            days.order_by()
+            .values("place_kind", "place_id")
+            .annotate(a=Sum("activities"), n=Sum("accompaniments"))
+            .values_list("place_kind", "place_id", "a", "n")
+        )
+    else:
+        agg = _activity_aggregates(activities)
+        themes = element_sums(activities, "themes", "participants")
+        equipment = element_sums(activities, "equipment", "participants")
+        by_day = _by_day(activities.order_by().values("date").annotate(n=Sum("participants")).values_list("date", "n"))
+        place_rows = activities.order_by().values("place_kind", "place_id").annotate(
+            a=Count("id"), n=Sum("participants")
+        ).values_list("place_kind", "place_id", "a", "n")
     beneficiaries, communes = _beneficiary_aggregates(activities, scope, filters)
-    per_day, per_month = _series(activities, filters)
+    per_day, per_month = _series(by_day, filters)
     duration_rows = [Row(value=key, label=label, count=agg[f"duration_{key}"]) for key, label, _, _ in DURATION_BANDS]
     digital = [(t.value, t.label) for t in Theme if t not in ADMINISTRATIVE_THEMES]
     administrative = [(t.value, t.label.removeprefix("Démarche : ").capitalize()) for t in Theme if t in ADMINISTRATIVE_THEMES]
@@ -371,7 +436,7 @@ def statistics(scope: Scope, filters: Filters) -> Statistics:
         ]),
         Breakdown("durations", "Durée", "accompagnements", duration_rows),
         Breakdown("place_kinds", "Type de lieu", "accompagnements", enum_rows("place_kind", PlaceKind, agg)),
-        Breakdown("places", "Lieu", "accompagnements", _places(activities)),
+        Breakdown("places", "Lieu", "accompagnements", _places(place_rows)),
         Breakdown("themes", "Thématiques", "accompagnements", _rows(digital, themes)),
         Breakdown("procedures", "Démarches administratives", "accompagnements", _rows(administrative, themes)),
         Breakdown("equipment", "Matériel utilisé", "accompagnements", _rows(list(Equipment.choices), equipment)),
@@ -406,7 +471,7 @@ def statistics(scope: Scope, filters: Filters) -> Statistics:
         "new": beneficiaries["new"],
         "returning": beneficiaries["total"] - beneficiaries["new"],
     }
-    appui = {"referrals": referral_counts(activities), **appui_figures(scope, filters)}
+    appui = {"referrals": referral_counts(agg), **appui_figures(scope, filters)}
     return Statistics(
         scope=scope,
         filters=filters,

@@ -5,6 +5,7 @@ import factory
 from appui.accompaniments.models import Accompaniment, Participation
 from appui.accompaniments.services import participation_categories
 from appui.places.models import Place
+from appui.reporting.rollups import refresh_day
 from tests.accounts.factories import UserFactory
 from tests.people.factories import PersonFactory
 
@@ -33,8 +34,13 @@ class AccompanimentFactory(factory.django.DjangoModelFactory):
     def participation(obj, create, extracted, **kwargs):  # noqa: N805
         if create and obj.person_id:
             Participation.objects.create(
-                accompaniment=obj, person=obj.person, **participation_categories(obj.person, obj.date)
+                accompaniment=obj,
+                structure=obj.structure,
+                date=obj.date,
+                person=obj.person,
+                **participation_categories(obj.person, obj.date),
             )
+            refresh_day(structure_id=obj.structure_id, day=obj.date)
 
 
 class _FirstPlace:
