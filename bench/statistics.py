@@ -239,7 +239,9 @@ def fill_activities(structures, persons, total: int, months: int, rng: random.Ra
         if connection.vendor == "postgresql":
             for table in (activity_table, participation_table):
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-        cursor.execute("ANALYZE")
+    # Vacuumed and analysed, as autovacuum keeps a production database (index-only scans need the visibility map).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _copy(connection, activity_table, participation_table, rows) -> None:  # type: ignore[no-untyped-def]

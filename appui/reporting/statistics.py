@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -256,23 +256,21 @@ def _beneficiary_sql(activities: AccompanimentQuerySet, scope: Scope, filters: F
     """Return the SQL of one row per beneficiary of the activities, with the categories counted.
 
     A beneficiary is new when their first activity in the structure falls in the period (anonymous workshop
-    participants are always new).
+    participants are always new). Without a filter on the activities, every participation of the period is
+    read, so a person is new exactly when one of them is their first; with a filter, their first activity may
+    be outside the filtered ones and is looked up among all the period's participations.
     """
-    first_in_period = Participation.objects.filter(
-        is_first=True,
-        person__isnull=False,
-        structure_id__in=scope.structure_ids,
-        date__range=(filters.start, filters.end),
-    ).values("person_id")
-    is_new = Case(
-        When(Q(person_id__isnull=True) | Q(person_id__in=first_in_period), then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
     participations = Participation.objects.filter(
         structure_id__in=scope.structure_ids, date__range=(filters.start, filters.end)
     )
+    is_new: Any = Cast("is_first", IntegerField())
     if _needs_activity_filter(scope, filters):
+        first_in_period = participations.filter(is_first=True, person__isnull=False).values("person_id")
+        is_new = Case(
+            When(Q(person_id__isnull=True) | Q(person_id__in=first_in_period), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
         participations = participations.filter(accompaniment__in=activities.values("pk"))
     per_beneficiary = (
         participations.annotate(key=Coalesce("person_id", -F("id")))
@@ -317,7 +315,11 @@ def _beneficiary_aggregates(
         f"SELECT 0 AS part, NULL AS commune, {', '.join(columns)} FROM b "
         f"UNION ALL SELECT 1, b_commune, COUNT(*), {padding} FROM b GROUP BY b_commune"
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One row per beneficiary of a territory's year does not fit the default 4 MB of sort memory:
+            # without this the aggregate spills to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(query, [*params, *category_params])
         rows = cursor.fetchall()
     totals_row = next(row for row in rows if row[0] == 0)
