@@ -22,24 +22,19 @@ activity of the 24 months (the export function the page streams, over all struct
 and the peak resident memory of the process during the export (sampled every 10 ms, with psutil).
 """
 
-import sys
-from pathlib import Path
-
-# This script is named like the standard library's "statistics" module (which Django's SQLite backend
-# imports): keep its own folder off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
+import argparse
 import datetime
 import json
 import os
 import platform
 import random
 import shutil
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COMMUNES = ["69266", "69123", "69259", "69290", "69029", "69034", "69256", "69282", "69383", "69387"]
@@ -70,6 +65,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def setup_django() -> str | None:
+    # This script is named like the standard library's "statistics" module, which Django's SQLite backend
+    # imports: keep the script's own folder off the import path.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     os.environ["APPUI_DEBUG"] = "1"
     tmpdir = None
@@ -121,7 +120,9 @@ def create_structures(count: int):  # type: ignore[no-untyped-def]
             )
             for j in range(10)
         ]
-        structures.append((structure, members, list(Place.objects.of_structure(structure.pk).values_list("pk", flat=True))))
+        structures.append(
+            (structure, members, list(Place.objects.of_structure(structure.pk).values_list("pk", flat=True)))
+        )
     return structures
 
 
@@ -238,7 +239,7 @@ def fill_activities(structures, persons, total: int, months: int, rng: random.Ra
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in (activity_table, participation_table):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")  # noqa: S608
     # Vacuumed and analysed, as autovacuum keeps a production database (index-only scans need the visibility map).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
@@ -264,11 +265,11 @@ def _executemany(connection, activity_table, participation_table, rows) -> None:
 
     def flush(cursor) -> None:  # type: ignore[no-untyped-def]
         marks = ", ".join(["%s"] * len(ACTIVITY_COLUMNS))
-        cursor.executemany(f"INSERT INTO {activity_table} ({', '.join(ACTIVITY_COLUMNS)}) VALUES ({marks})", activities)
+        insert = f"INSERT INTO {activity_table} ({', '.join(ACTIVITY_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(insert, activities)
         marks = ", ".join(["%s"] * len(PARTICIPATION_COLUMNS))
-        cursor.executemany(
-            f"INSERT INTO {participation_table} ({', '.join(PARTICIPATION_COLUMNS)}) VALUES ({marks})", participations
-        )
+        insert = f"INSERT INTO {participation_table} ({', '.join(PARTICIPATION_COLUMNS)}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(insert, participations)
         activities.clear()
         participations.clear()
 
@@ -355,7 +356,12 @@ def export_all(structures, months: int) -> tuple[int, float, int, int, int]:  # 
     size = rows = 0
     with PeakMemory() as memory:
         start = time.perf_counter()
-        counted = (row for row in activity_rows(activities_in(scope, filters), structure_id=structures[0][0].pk, may_open_archived=False))
+        counted = (
+            row
+            for row in activity_rows(
+                activities_in(scope, filters), structure_id=structures[0][0].pk, may_open_archived=False
+            )
+        )
         for chunk in csv_stream(counted):
             size += len(chunk)
             rows += chunk.count(b"\r\n")
@@ -379,6 +385,7 @@ def main() -> None:
     tmpdir = setup_django()
     try:
         from django.conf import settings
+
         from appui.accompaniments.models import Accompaniment, Participation
         from appui.reporting.models import TerritoryCoordination
 
@@ -393,7 +400,9 @@ def main() -> None:
         settings.DEBUG = False  # measure without the debug cursor and query log, as in production
         structure, members, _ = structures[0]
         manager = logged_in_client(members[0].user, members[0])
-        coordinator = members[1].user.__class__.objects.create_user("coordination@appui.invalid", first_name="C", last_name="T")
+        coordinator = members[1].user.__class__.objects.create_user(
+            "coordination@appui.invalid", first_name="C", last_name="T"
+        )
         TerritoryCoordination.objects.create(user=coordinator, territory_kind="departement", territory_code="69")
         coordination = logged_in_client(coordinator)
         last_year = (datetime.date.today() - datetime.timedelta(days=200)).isoformat()
@@ -403,7 +412,10 @@ def main() -> None:
             ("statistics page, 1 structure, 1 month", lambda: manager.get("/statistiques/")),
             ("API statistics, 1 structure, 1 year", lambda: manager.get(
                 "/api/v1/statistics/", {"du": f"{last_year[:4]}-01-01", "au": f"{last_year[:4]}-12-31"})),
-            (f"territory page, {args.structures} structures, 1 year", lambda: coordination.get("/statistiques/territoire/", year)),
+            (
+                f"territory page, {args.structures} structures, 1 year",
+                lambda: coordination.get("/statistiques/territoire/", year),
+            ),
         ]  # fmt: skip
         rows = []
         for name, request in pages:
@@ -446,7 +458,10 @@ def main() -> None:
             f"(+{(peak - baseline) / 2**20:.0f} MiB during the export)"
         )
         if xlsx:
-            print(f"XLSX export of one structure's year: {xlsx[0]:.1f} s, {xlsx[1] / 1e6:.1f} MB, +{xlsx[2] / 2**20:.0f} MiB")
+            print(
+                f"XLSX export of one structure's year: {xlsx[0]:.1f} s, {xlsx[1] / 1e6:.1f} MB, "
+                f"+{xlsx[2] / 2**20:.0f} MiB"
+            )
 
     finally:
         if tmpdir:

@@ -6,9 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from appui.core.fields import EncryptedTextField
-
 from appui.core.communes import validate_commune_code
+from appui.core.fields import EncryptedTextField
 from appui.people.enums import AgeBand, Gender, SocialStatus
 
 from .enums import (
@@ -70,9 +69,7 @@ class Accompaniment(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         "durée (minutes)", validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
-    place_kind = models.CharField(
-        "type de lieu", max_length=20, choices=PlaceKind.choices, default=PlaceKind.OWN_PLACE
-    )
+    place_kind = models.CharField("type de lieu", max_length=20, choices=PlaceKind.choices, default=PlaceKind.OWN_PLACE)
     place = models.ForeignKey(
         "places.Place",
         on_delete=models.PROTECT,
@@ -91,9 +88,7 @@ class Accompaniment(models.Model):
         "nombre de participants", default=1, validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
     workshop_title = models.CharField("titre de l'atelier", max_length=200, blank=True)
-    workshop_level = models.CharField(
-        "niveau de l'atelier", max_length=20, choices=WorkshopLevel.choices, blank=True
-    )
+    workshop_level = models.CharField("niveau de l'atelier", max_length=20, choices=WorkshopLevel.choices, blank=True)
     equipment = models.JSONField("matériel utilisé", default=list, blank=True)
     themes = models.JSONField("thématiques", default=list)
     online_services = models.JSONField("services en ligne concernés", default=list, blank=True)

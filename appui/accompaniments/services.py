@@ -13,7 +13,13 @@ from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
-from appui.people.enums import SOCIAL_STATUS_OF_EMPLOYMENT, Gender, SocialStatus, age_band_choices, age_band_of
+from appui.people.enums import (
+    SOCIAL_STATUS_OF_EMPLOYMENT,
+    Gender,
+    SocialStatus,
+    age_band_choices,
+    age_band_of,
+)
 from appui.people.models import Person
 from appui.people.services import person_touch
 from appui.places.models import Place
@@ -113,6 +119,8 @@ class AnonymousParticipants:
             return values + [""] * (self.count - len(values))
 
         return list(zip(spread(self.genders), spread(self.age_bands), spread(self.social_statuses), strict=True))
+
+
 # Fields the accueil role can neither read nor write (issue 2: no situation, no notes).
 NOTE_FIELDS = frozenset({"outcome", "next_step", "notes"})
 
@@ -237,7 +245,9 @@ def _write_participations(
         Participation(**where, person=person, **participation_categories(person, accompaniment.date))
         for person in persons
     ]
-    rows += [Participation(**where, gender=g, age_band=a, social_status=s, is_first=True) for g, a, s in anonymous.rows()]
+    rows += [
+        Participation(**where, gender=g, age_band=a, social_status=s, is_first=True) for g, a, s in anonymous.rows()
+    ]
     Participation.objects.bulk_create(rows)
     return before | {row.person_id for row in rows if row.person_id is not None}
 
@@ -251,9 +261,10 @@ def _refresh_first_flags(person_ids: Iterable[int]) -> None:
             .values_list("pk", flat=True)
             .first()
         )
+        if first is None:
+            continue
         Participation.objects.filter(person_id=person_id, is_first=True).exclude(pk=first).update(is_first=False)
-        if first is not None:
-            Participation.objects.filter(pk=first, is_first=False).update(is_first=True)
+        Participation.objects.filter(pk=first, is_first=False).update(is_first=True)
 
 
 def _refresh_days(accompaniment: Accompaniment, *other_days: datetime.date) -> None:

@@ -408,7 +408,9 @@ def load_demo(
                 "date": day,
                 "duration_minutes": rng.choice([15, 15, 30, 30, 30, 45, 60, 60, 90, 120, 20, 10]),
                 **where,
-                "equipment": rng.choice([["ordinateur"], ["telephone"], ["ordinateur", "telephone"], ["tablette"], ["aucun"]]),
+                "equipment": rng.choice(
+                    [["ordinateur"], ["telephone"], ["ordinateur", "telephone"], ["tablette"], ["aucun"]]
+                ),
                 "themes": themes,
                 "online_services": rng.sample(OnlineService.values, k=rng.choice([0, 1, 1, 2])),
                 "mode": mode,

@@ -44,7 +44,9 @@ class Diagnostic(models.Model):
     answers = models.JSONField("réponses", default=dict)
     level = models.CharField("niveau d'autonomie", max_length=30, choices=Autonomy.choices, blank=True)
     # Overall score (0 to 3) at creation, as ``level``: a summary for the average progress in statistics.
-    overall_score = models.DecimalField("score d'ensemble (sur 3)", max_digits=4, decimal_places=3, null=True, blank=True)
+    overall_score = models.DecimalField(
+        "score d'ensemble (sur 3)", max_digits=4, decimal_places=3, null=True, blank=True
+    )
     recommendation = models.CharField("préconisation", max_length=30, choices=Recommendation.choices)
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
 

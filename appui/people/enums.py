@@ -106,7 +106,7 @@ class SocialStatus(models.TextChoices):
 
 
 # The CRA status a named person's employment situation amounts to (their record has no separate status).
-SOCIAL_STATUS_OF_EMPLOYMENT = {
+SOCIAL_STATUS_OF_EMPLOYMENT: dict[str, SocialStatus] = {
     EmploymentStatus.EMPLOYED: SocialStatus.EMPLOYED,
     EmploymentStatus.SELF_EMPLOYED: SocialStatus.EMPLOYED,
     EmploymentStatus.JOBSEEKER: SocialStatus.NO_JOB,

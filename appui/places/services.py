@@ -70,4 +70,3 @@ def own_place_update(
         detail={"fields": changed},
     )
     return place
-

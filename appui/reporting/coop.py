@@ -43,7 +43,10 @@ def openapi_schema() -> dict[str, Any]:
 
 def _shares(items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
     total = sum(count for _, _, count in items)
-    return [{"value": v, "label": label, "count": count, "proportion": proportion(count, total)} for v, label, count in items]
+    return [
+        {"value": v, "label": label, "count": count, "proportion": proportion(count, total)}
+        for v, label, count in items
+    ]
 
 
 def _mapped(breakdown: Breakdown, vocabulary: cra.Vocabulary) -> list[dict[str, Any]]:

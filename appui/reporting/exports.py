@@ -155,7 +155,9 @@ def _raw_rows(queryset: Any) -> Iterator[tuple[Any, ...]]:
             yield from rows
 
 
-def activity_rows(activities: AccompanimentQuerySet, *, structure_id: int, may_open_archived: bool) -> Iterator[list[Any]]:
+def activity_rows(
+    activities: AccompanimentQuerySet, *, structure_id: int, may_open_archived: bool
+) -> Iterator[list[Any]]:
     """Yield one row per activity and beneficiary of ``activities``, oldest first, in the order of COLUMNS."""
     participations = (
         Participation.objects.filter(accompaniment__in=activities.values("pk"))

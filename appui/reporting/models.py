@@ -45,9 +45,7 @@ class TerritoryCoordination(models.Model):
     is not a member of the structures they see, and reads counts only.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="territory_coordinations"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="territory_coordinations")
     territory_kind = models.CharField("type de territoire", max_length=20, choices=TerritoryKind.choices)
     territory_code = models.CharField("code du territoire", max_length=9)
     granted_at = models.DateTimeField("accordée le", auto_now_add=True)

@@ -85,7 +85,9 @@ def _heading(pdf: FPDF, text: str, legend: bool = False) -> None:
     pdf.set_font(FAMILY, "", 10)
     if legend:
         pdf.set_font(FAMILY, "", 8)
-        pdf.cell(0, 5, "Barre foncée : la période ; barre claire : la période précédente.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 5, "Barre foncée : la période ; barre claire : la période précédente.", new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.set_font(FAMILY, "", 10)
 
 
@@ -157,7 +159,13 @@ def _columns(pdf: FPDF, title: str, series: list[tuple[datetime.date, int]], mon
             pdf.cell(step * every, 4, f"{day:%m/%y}" if monthly else f"{day:%d/%m}")
     pdf.set_xy(pdf.l_margin, top + height + 6)
     pdf.set_font(FAMILY, "", 9)
-    pdf.cell(0, 5, f"Maximum : {_n(biggest)} accompagnements {'par mois' if monthly else 'par jour'}.", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        5,
+        f"Maximum : {_n(biggest)} accompagnements {'par mois' if monthly else 'par jour'}.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
 
 
 def report_pdf(*, structure: Structure, scope: Scope, filters: Filters, subtitle: str = "") -> bytes:
@@ -175,7 +183,9 @@ def report_pdf(*, structure: Structure, scope: Scope, filters: Filters, subtitle
     pdf.set_font(FAMILY, "B", 13)
     pdf.multi_cell(0, 7, structure.name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 11)
-    pdf.multi_cell(0, 6, f"Période : {period} (comparée à : {previous_period}){subtitle}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 6, f"Période : {period} (comparée à : {previous_period}){subtitle}", new_x="LMARGIN", new_y="NEXT"
+    )
     pdf.multi_cell(
         0,
         6,
@@ -204,8 +214,15 @@ def report_pdf(*, structure: Structure, scope: Scope, filters: Filters, subtitle
     for key in ("modes", "referred_to", "procedure_status"):
         _bars(pdf, current[key].title, current[key], previous[key])
     mandates_now, mandates_before = current.appui["mandates"], previous.appui["mandates"]
-    _bars(pdf, "Mandats créés, par catégorie", mandates_now["created_by_category"], mandates_before["created_by_category"])
-    _bars(pdf, "Démarches sous mandat, par catégorie", mandates_now["used_by_category"], mandates_before["used_by_category"])
+    _bars(
+        pdf, "Mandats créés, par catégorie", mandates_now["created_by_category"], mandates_before["created_by_category"]
+    )
+    _bars(
+        pdf,
+        "Démarches sous mandat, par catégorie",
+        mandates_now["used_by_category"],
+        mandates_before["used_by_category"],
+    )
     diagnostics = current.appui["diagnostics"]
     progress = diagnostics["average_progress"]
     pdf.multi_cell(
@@ -226,7 +243,9 @@ def report_pdf(*, structure: Structure, scope: Scope, filters: Filters, subtitle
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    _bars(pdf, "Signalements par service", current.appui["alerts"]["by_service"], previous.appui["alerts"]["by_service"])
+    _bars(
+        pdf, "Signalements par service", current.appui["alerts"]["by_service"], previous.appui["alerts"]["by_service"]
+    )
     return bytes(pdf.output())
 
 

@@ -47,7 +47,7 @@ def _grouped_element_sums(queryset: Any, field: str) -> dict[tuple[Any, ...], di
     else:
         unnest = "CROSS JOIN json_each(t._elements) AS e"
     columns = ", ".join(f"t.{column}" for column in KEY)
-    query = f"SELECT {columns}, e.value, SUM(t.participants) FROM ({sql}) AS t {unnest} GROUP BY {columns}, e.value"
+    query = f"SELECT {columns}, e.value, SUM(t.participants) FROM ({sql}) AS t {unnest} GROUP BY {columns}, e.value"  # noqa: S608
     result: dict[tuple[Any, ...], dict[str, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -71,8 +71,8 @@ def rebuild_days(
     ``apps`` is a migration's app registry, so that a data migration can build the first roll-ups.
     """
     registry = apps or global_apps
-    Accompaniment = registry.get_model("accompaniments", "Accompaniment")
-    ActivityDay = registry.get_model("reporting", "ActivityDay")
+    Accompaniment: Any = registry.get_model("accompaniments", "Accompaniment")
+    ActivityDay: Any = registry.get_model("reporting", "ActivityDay")
     activities = Accompaniment.objects.all()
     days = ActivityDay.objects.all()
     if structure_ids is not None:

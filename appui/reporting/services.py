@@ -17,9 +17,7 @@ from .models import StatisticsSharing, TerritoryCoordination
 
 
 @transaction.atomic
-def statistics_sharing_update(
-    *, membership: Membership, with_departement: bool, with_epci: bool
-) -> StatisticsSharing:
+def statistics_sharing_update(*, membership: Membership, with_departement: bool, with_epci: bool) -> StatisticsSharing:
     """Record whether the structure shares its aggregated figures with its département's and EPCI's coordinators."""
     if not policy.can_manage_members(membership):
         raise PermissionDenied("Seul le ou la responsable de la structure décide du partage de ses statistiques.")
@@ -41,7 +39,9 @@ def statistics_sharing_update(
 
 
 @transaction.atomic
-def coordination_grant(*, user: User, territory_kind: str, territory_code: str, by: User | None = None) -> TerritoryCoordination:
+def coordination_grant(
+    *, user: User, territory_kind: str, territory_code: str, by: User | None = None
+) -> TerritoryCoordination:
     """Give a coordination account the aggregated view of a territory (platform operator, from the CLI)."""
     if territory_kind not in TerritoryKind.values:
         raise ValidationError({"territory_kind": "Type de territoire inconnu (departement ou epci)."})

@@ -100,7 +100,9 @@ class Filters:
             months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
             index = self.start.year * 12 + self.start.month - 1 - months
             start = datetime.date(index // 12, index % 12 + 1, 1)
-            return Filters(start, self.start - datetime.timedelta(days=1), self.author_id, self.place, self.theme, self.kind)
+            return Filters(
+                start, self.start - datetime.timedelta(days=1), self.author_id, self.place, self.theme, self.kind
+            )
         length = self.end - self.start
         end = self.start - datetime.timedelta(days=1)
         return Filters(end - length, end, self.author_id, self.place, self.theme, self.kind)
@@ -159,13 +161,17 @@ class Statistics:
 
 def activities_in(scope: Scope, filters: Filters) -> AccompanimentQuerySet:
     """Return the activities of the scope and period matching the filters: the one source of every figure."""
-    queryset = Accompaniment.objects.filter(structure_id__in=scope.structure_ids, date__range=(filters.start, filters.end))
+    queryset = Accompaniment.objects.filter(
+        structure_id__in=scope.structure_ids, date__range=(filters.start, filters.end)
+    )
     if scope.author_id is not None:
         queryset = queryset.filter(author_id=scope.author_id)
     if filters.author_id is not None:
         queryset = queryset.filter(author_id=filters.author_id)
     if filters.place.startswith(OWN_PLACE_PREFIX):
-        queryset = queryset.filter(place_kind=PlaceKind.OWN_PLACE, place_id=filters.place.removeprefix(OWN_PLACE_PREFIX))
+        queryset = queryset.filter(
+            place_kind=PlaceKind.OWN_PLACE, place_id=filters.place.removeprefix(OWN_PLACE_PREFIX)
+        )
     elif filters.place:
         queryset = queryset.filter(place_kind=filters.place)
     if filters.theme:
@@ -311,7 +317,7 @@ def _beneficiary_aggregates(
             category_params.append(value)
     padding = ", ".join(["NULL"] * (len(columns) - 1))
     query = (
-        f"WITH b AS MATERIALIZED ({sql}) "
+        f"WITH b AS MATERIALIZED ({sql}) "  # noqa: S608
         f"SELECT 0 AS part, NULL AS commune, {', '.join(columns)} FROM b "
         f"UNION ALL SELECT 1, b_commune, COUNT(*), {padding} FROM b GROUP BY b_commune"
     )
@@ -328,7 +334,9 @@ def _beneficiary_aggregates(
     return totals, communes
 
 
-def _series(by_day: dict[datetime.date, int], filters: Filters) -> tuple[list[tuple[datetime.date, int]], list[tuple[datetime.date, int]]]:
+def _series(
+    by_day: dict[datetime.date, int], filters: Filters
+) -> tuple[list[tuple[datetime.date, int]], list[tuple[datetime.date, int]]]:
     """Return the accompaniments of each day of the period and of each month (from the days' totals)."""
     days = [filters.start + datetime.timedelta(days=i) for i in range((filters.end - filters.start).days + 1)]
     per_day = [(day, int(by_day.get(day, 0))) for day in days]
@@ -339,10 +347,7 @@ def _series(by_day: dict[datetime.date, int], filters: Filters) -> tuple[list[tu
 
 
 def _by_day(rows: Any) -> dict[datetime.date, int]:
-    return {
-        (datetime.date.fromisoformat(day) if isinstance(day, str) else day): int(n or 0)
-        for day, n in rows
-    }
+    return {(datetime.date.fromisoformat(day) if isinstance(day, str) else day): int(n or 0) for day, n in rows}
 
 
 def _rows(values: list[tuple[str, str]], counts: dict[str, int]) -> list[Row]:
@@ -418,24 +423,36 @@ def statistics(scope: Scope, filters: Filters) -> Statistics:
         themes = element_sums(activities, "themes", "participants")
         equipment = element_sums(activities, "equipment", "participants")
         by_day = _by_day(activities.order_by().values("date").annotate(n=Sum("participants")).values_list("date", "n"))
-        place_rows = activities.order_by().values("place_kind", "place_id").annotate(
-            a=Count("id"), n=Sum("participants")
-        ).values_list("place_kind", "place_id", "a", "n")
+        place_rows = (
+            activities.order_by()
+            .values("place_kind", "place_id")
+            .annotate(a=Count("id"), n=Sum("participants"))
+            .values_list("place_kind", "place_id", "a", "n")
+        )
     beneficiaries, communes = _beneficiary_aggregates(activities, scope, filters)
     per_day, per_month = _series(by_day, filters)
     duration_rows = [Row(value=key, label=label, count=agg[f"duration_{key}"]) for key, label, _, _ in DURATION_BANDS]
     digital = [(t.value, t.label) for t in Theme if t not in ADMINISTRATIVE_THEMES]
-    administrative = [(t.value, t.label.removeprefix("Démarche : ").capitalize()) for t in Theme if t in ADMINISTRATIVE_THEMES]
+    administrative = [
+        (t.value, t.label.removeprefix("Démarche : ").capitalize()) for t in Theme if t in ADMINISTRATIVE_THEMES
+    ]
 
     def enum_rows(prefix: str, enum: Any, counts: dict[str, int]) -> list[Row]:
         return [Row(value=v, label=label, count=counts.get(f"{prefix}_{v}", 0)) for v, label in enum.choices]
 
-    age_choices = [(v, label) for v, label in AgeBand.choices if v != AgeBand.UNDER_18 or beneficiaries.get("age_band_-18")]
+    age_choices = [
+        (v, label) for v, label in AgeBand.choices if v != AgeBand.UNDER_18 or beneficiaries.get("age_band_-18")
+    ]
     breakdowns = [
-        Breakdown("kinds", "Type d'activité", "accompagnements", [
-            Row("individuel", "Accompagnements individuels", agg["individual"]),
-            Row("collectif", "Participants aux ateliers", agg["collective_participants"]),
-        ]),
+        Breakdown(
+            "kinds",
+            "Type d'activité",
+            "accompagnements",
+            [
+                Row("individuel", "Accompagnements individuels", agg["individual"]),
+                Row("collectif", "Participants aux ateliers", agg["collective_participants"]),
+            ],
+        ),
         Breakdown("durations", "Durée", "accompagnements", duration_rows),
         Breakdown("place_kinds", "Type de lieu", "accompagnements", enum_rows("place_kind", PlaceKind, agg)),
         Breakdown("places", "Lieu", "accompagnements", _places(place_rows)),
@@ -443,16 +460,32 @@ def statistics(scope: Scope, filters: Filters) -> Statistics:
         Breakdown("procedures", "Démarches administratives", "accompagnements", _rows(administrative, themes)),
         Breakdown("equipment", "Matériel utilisé", "accompagnements", _rows(list(Equipment.choices), equipment)),
         Breakdown("genders", "Genre", "bénéficiaires", enum_rows("gender", Gender, beneficiaries)),
-        Breakdown("age_bands", "Tranche d'âge", "bénéficiaires", [
-            *(Row(v, label, beneficiaries.get(f"age_band_{v}", 0)) for v, label in age_choices),
-            Row("", "Non communiquée", beneficiaries.get("age_band_", 0)),
-        ]),
-        Breakdown("social_statuses", "Statut", "bénéficiaires", enum_rows("social_status", SocialStatus, beneficiaries)),
+        Breakdown(
+            "age_bands",
+            "Tranche d'âge",
+            "bénéficiaires",
+            [
+                *(Row(v, label, beneficiaries.get(f"age_band_{v}", 0)) for v, label in age_choices),
+                Row("", "Non communiquée", beneficiaries.get("age_band_", 0)),
+            ],
+        ),
+        Breakdown(
+            "social_statuses", "Statut", "bénéficiaires", enum_rows("social_status", SocialStatus, beneficiaries)
+        ),
         Breakdown("communes", "Commune de résidence", "bénéficiaires", _communes(communes)),
         Breakdown("modes", "Réalisation", "activités", enum_rows("mode", Mode, agg)),
-        Breakdown("autonomy", "Autonomie observée", "accompagnements individuels", enum_rows("autonomy", Autonomy, agg)),
-        Breakdown("procedure_status", "État des démarches", "accompagnements individuels", enum_rows("procedure_status", ProcedureStatus, agg)),
-        Breakdown("referred_to", "Orientés vers", "accompagnements individuels", enum_rows("referred_to", ReferralTarget, agg)),
+        Breakdown(
+            "autonomy", "Autonomie observée", "accompagnements individuels", enum_rows("autonomy", Autonomy, agg)
+        ),
+        Breakdown(
+            "procedure_status",
+            "État des démarches",
+            "accompagnements individuels",
+            enum_rows("procedure_status", ProcedureStatus, agg),
+        ),
+        Breakdown(
+            "referred_to", "Orientés vers", "accompagnements individuels", enum_rows("referred_to", ReferralTarget, agg)
+        ),
     ]
     if scope.author_id is None and not scope.territory:
         breakdowns.append(Breakdown("members", "Par membre de l'équipe", "accompagnements", _members(activities)))
@@ -518,8 +551,18 @@ def mandate_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
     return {
         "created": created.count(),
         "used": uses.count(),
-        "created_by_category": Breakdown("mandates_created", "Mandats créés, par catégorie", "mandats", _category_rows(element_sums(created, "categories"))),
-        "used_by_category": Breakdown("mandates_used", "Démarches faites sous mandat, par catégorie", "démarches", _category_rows(element_sums(uses, "categories"))),
+        "created_by_category": Breakdown(
+            "mandates_created",
+            "Mandats créés, par catégorie",
+            "mandats",
+            _category_rows(element_sums(created, "categories")),
+        ),
+        "used_by_category": Breakdown(
+            "mandates_used",
+            "Démarches faites sous mandat, par catégorie",
+            "démarches",
+            _category_rows(element_sums(uses, "categories")),
+        ),
     }
 
 
@@ -540,7 +583,9 @@ def diagnostic_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
         in_period = in_period.filter(author_id=author)
     levels = {row["level"]: row["n"] for row in in_period.order_by().values("level").annotate(n=Count("id"))}
     first = all_scored.filter(person_id=OuterRef("person_id")).order_by("created_at", "id")
-    last = all_scored.filter(person_id=OuterRef("person_id"), created_at__lt=filters.end_before).order_by("-created_at", "-id")
+    last = all_scored.filter(person_id=OuterRef("person_id"), created_at__lt=filters.end_before).order_by(
+        "-created_at", "-id"
+    )
     progress = (
         in_period.filter(overall_score__isnull=False)
         .order_by()
@@ -558,10 +603,15 @@ def diagnostic_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
     return {
         "count": sum(levels.values()),
         "persons": in_period.values("person_id").distinct().count(),
-        "by_level": Breakdown("diagnostic_levels", "Diagnostics par niveau", "diagnostics", [
-            *(Row(v, label, levels.get(v, 0)) for v, label in Autonomy.choices),
-            Row("", "Non évalué", levels.get("", 0)),
-        ]),
+        "by_level": Breakdown(
+            "diagnostic_levels",
+            "Diagnostics par niveau",
+            "diagnostics",
+            [
+                *(Row(v, label, levels.get(v, 0)) for v, label in Autonomy.choices),
+                Row("", "Non évalué", levels.get("", 0)),
+            ],
+        ),
         "reassessed": summary["count"],
         "average_progress": summary["avg"],
     }
@@ -571,7 +621,7 @@ def _progress_summary(queryset: QuerySet[Any]) -> dict[str, Any]:
     """Return how many persons were assessed again and their average progress, computed by the database."""
     sql, params = queryset.values("first_score", "last_score").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), AVG(last_score - first_score) FROM ({sql}) AS p", params)
+        cursor.execute(f"SELECT COUNT(*), AVG(last_score - first_score) FROM ({sql}) AS p", params)  # noqa: S608
         count, avg = cursor.fetchone()
     return {"count": int(count or 0), "avg": None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01"))}
 
@@ -605,9 +655,7 @@ def right_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
         found = found.filter(screening__created_by_id=author)
         claimed = claimed.filter(updated_by_id=author)
         obtained = obtained.filter(updated_by_id=author)
-    secured = obtained.aggregate(
-        total=Sum(secured_monthly_expression()), persons=Count("person_id", distinct=True)
-    )
+    secured = obtained.aggregate(total=Sum(secured_monthly_expression()), persons=Count("person_id", distinct=True))
     return {
         "found": found.count(),
         "claimed": claimed.count(),
@@ -629,5 +677,7 @@ def alert_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
         alerts = alerts.filter(author_id=author)
     counts = dict(alerts.order_by().values("service").annotate(n=Count("id")).values_list("service", "n"))
     rows = _rows(list(OnlineService.choices), counts)
-    return {"count": sum(counts.values()), "by_service": Breakdown("alerts", "Signalements par service", "signalements", rows)}
-
+    return {
+        "count": sum(counts.values()),
+        "by_service": Breakdown("alerts", "Signalements par service", "signalements", rows),
+    }

@@ -121,7 +121,11 @@ def membership_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         if getattr(request, "membership", None) is None:
             user = getattr(request, "user", None)
             # A coordination account without a structure has one page: the figures of its territory.
-            if user is not None and has_coordination(user) and not Membership.objects.active().filter(user=user).exists():
+            if (
+                user is not None
+                and has_coordination(user)
+                and not Membership.objects.active().filter(user=user).exists()
+            ):
                 return redirect("web:territory_statistics")
             return redirect(f"{reverse('web:choose_structure')}?next={request.get_full_path()}")
         return view(request, *args, **kwargs)

@@ -42,7 +42,9 @@ def test_a_workshop_is_one_activity_in_each_followed_participants_timeline(struc
     member = member_of(structure, Role.MEDIATEUR)
     client = client_for(member)
     alice, bob = PersonFactory(structure=structure), PersonFactory(structure=structure)
-    response = client.post(reverse("web:workshop_create"), _workshop(file_numbers=f"{alice.file_number}, {bob.file_number}"))
+    response = client.post(
+        reverse("web:workshop_create"), _workshop(file_numbers=f"{alice.file_number}, {bob.file_number}")
+    )
     assert response.status_code == 302
     workshop = Accompaniment.objects.get()
     assert workshop.kind == "collectif" and workshop.person is None and workshop.participants == 6
@@ -87,7 +89,9 @@ def test_the_author_corrects_a_workshop_and_its_participants(structure, member_o
     workshop = Accompaniment.objects.get()
     page = _text(client.get(reverse("web:accompaniment_edit", args=[workshop.pk])))
     assert 'value="4"' in page and str(alice) in page  # the recorded counts and participant are shown
-    client.post(reverse("web:accompaniment_edit", args=[workshop.pk]), _workshop(anonymous_count="6", followed=[alice.pk]))
+    client.post(
+        reverse("web:accompaniment_edit", args=[workshop.pk]), _workshop(anonymous_count="6", followed=[alice.pk])
+    )
     workshop.refresh_from_db()
     assert workshop.participants == 7 and Participation.objects.filter(accompaniment=workshop).count() == 7
 

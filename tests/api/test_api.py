@@ -74,7 +74,8 @@ def test_record_and_read_accompaniments(api, structure):
         {
             "date": "2026-03-03",
             "duration_minutes": 20,
-            "place_kind": "a_distance", "remote_channel": "telephone",
+            "place_kind": "a_distance",
+            "remote_channel": "telephone",
             "themes": ["argent"],
             "mode": "information",
             "notes": "RAS",
@@ -96,7 +97,8 @@ def test_future_accompaniment_is_refused(api, structure):
         {
             "date": "2999-01-01",
             "duration_minutes": 20,
-            "place_kind": "a_distance", "remote_channel": "telephone",
+            "place_kind": "a_distance",
+            "remote_channel": "telephone",
             "themes": ["argent"],
             "mode": "information",
         },

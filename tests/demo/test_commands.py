@@ -3,11 +3,11 @@ from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accompaniments.models import Accompaniment, Participation
-from appui.places.models import Place
 from appui.accounts.enums import Role
 from appui.accounts.models import Membership, Structure, User
 from appui.demo.generator import DEMO_PASSWORD
 from appui.people.models import Person
+from appui.places.models import Place
 from tests.conftest import password_login, totp_code
 
 
@@ -64,13 +64,17 @@ def test_load_demo_builds_two_structures_with_every_role_and_real_logins(capsys)
         assert Person.objects.filter(structure=structure, is_anonymous=True).count() == 1
         assert Accompaniment.objects.filter(structure=structure).count() == 40
         # Every beneficiary of an activity belongs to the activity's structure; every activity has its places.
-        assert not Participation.objects.filter(accompaniment__structure=structure, person__isnull=False).exclude(
-            person__structure=structure
-        ).exists()
+        assert (
+            not Participation.objects.filter(accompaniment__structure=structure, person__isnull=False)
+            .exclude(person__structure=structure)
+            .exists()
+        )
         assert Place.objects.of_structure(structure.pk).count() >= 2
-        assert not Accompaniment.objects.filter(structure=structure, place_kind="lieu_activite").exclude(
-            place__structure=structure
-        ).exists()
+        assert (
+            not Accompaniment.objects.filter(structure=structure, place_kind="lieu_activite")
+            .exclude(place__structure=structure)
+            .exists()
+        )
     out = capsys.readouterr().out
     assert "social@ccas-demo.fr" in out and DEMO_PASSWORD in out
     client, response = password_login("social@ccas-demo.fr", DEMO_PASSWORD)

@@ -136,8 +136,15 @@ def build() -> Dataset:
         accompaniment_create(
             membership=members[member],
             person=persons[person],
-            fields={"date": day(offset), "duration_minutes": minutes, **where, "themes": themes,
-                    "equipment": equipment, "mode": mode, **cra},  # fmt: skip
+            fields={
+                "date": day(offset),
+                "duration_minutes": minutes,
+                **where,
+                "themes": themes,
+                "equipment": equipment,
+                "mode": mode,
+                **cra,
+            },  # fmt: skip
             mandate=mandate,
         )
         ledger.append(Entry(_structure_key(structures, members[member]),
@@ -148,8 +155,15 @@ def build() -> Dataset:
                  equipment: list[str], followed: list[str], anonymous: AnonymousParticipants) -> None:  # fmt: skip
         workshop_create(
             membership=members[member],
-            fields={"date": day(offset), "duration_minutes": minutes, **where, "themes": themes,
-                    "equipment": equipment, "mode": "fait_avec", "workshop_title": "Atelier"},  # fmt: skip
+            fields={
+                "date": day(offset),
+                "duration_minutes": minutes,
+                **where,
+                "themes": themes,
+                "equipment": equipment,
+                "mode": "fait_avec",
+                "workshop_title": "Atelier",
+            },  # fmt: skip
             persons=[persons[p] for p in followed],
             anonymous=anonymous,
         )
@@ -207,8 +221,12 @@ def build() -> Dataset:
         screening__person=persons["p3"], benefit="aah", status=RightStatus.CLAIMED, claimed_on=day(4),
         updated_by=members["mA"].user,
     )  # fmt: skip
-    service_alert_create(membership=members["mA2"], fields={"service": "caf", "step": "connexion", "occurred_on": day(2)})
-    service_alert_create(membership=members["mA"], fields={"service": "ameli", "step": "paiement", "occurred_on": day(1)})
+    service_alert_create(
+        membership=members["mA2"], fields={"service": "caf", "step": "connexion", "occurred_on": day(2)}
+    )
+    service_alert_create(
+        membership=members["mA"], fields={"service": "ameli", "step": "paiement", "occurred_on": day(1)}
+    )
     return Dataset(
         structures=structures,
         members=members,

@@ -34,7 +34,11 @@ def _csv_rows(response) -> list[dict[str, str]]:
 
 
 def _chosen(dataset, structure="A", author=None):
-    return [e for e in dataset.ledger if e.structure == structure and START <= e.date <= TODAY and (author is None or e.author == author)]
+    return [
+        e
+        for e in dataset.ledger
+        if e.structure == structure and START <= e.date <= TODAY and (author is None or e.author == author)
+    ]
 
 
 @pytest.mark.django_db
@@ -115,5 +119,10 @@ def test_monthly_command_produces_last_months_report_once(dataset, capsys):
     assert "CCAS Villeurbanne" in " ".join(text.split())
     manager = logged_in_client(dataset.members["mA"])
     assert manager.get(reverse("web:monthly_report_download", args=[report.pk])).content == bytes(report.pdf)
-    assert logged_in_client(dataset.members["mA2"]).get(reverse("web:monthly_report_download", args=[report.pk])).status_code == 403
+    assert (
+        logged_in_client(dataset.members["mA2"])
+        .get(reverse("web:monthly_report_download", args=[report.pk]))
+        .status_code
+        == 403
+    )
     assert AuditEvent.objects.filter(action="statistics.report", structure=dataset.structures["A"]).count() == 1

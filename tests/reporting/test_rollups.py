@@ -6,7 +6,7 @@ import pytest
 
 from appui.accompaniments.models import Accompaniment
 from appui.accompaniments.services import AnonymousParticipants, accompaniment_update, workshop_update
-from appui.core.json_arrays import element_sums
+from appui.core.json_arrays import element_sums, object_sums
 from appui.reporting.models import ActivityDay
 from appui.reporting.rollups import rebuild_days
 from appui.reporting.statistics import (
@@ -17,16 +17,27 @@ from appui.reporting.statistics import (
     activities_in,
     days_in,
 )
-from appui.core.json_arrays import object_sums
 
 from .dataset import START, TODAY, build
 
 
 def _snapshot() -> list[tuple]:
     return sorted(
-        (d.structure_id, d.date, d.place_kind, d.place_id, d.kind, d.activities, d.accompaniments, d.minutes,
-         d.procedures, d.procedure_accompaniments, tuple(sorted(d.counts.items())), tuple(sorted(d.themes.items())),
-         tuple(sorted(d.equipment.items())))  # fmt: skip
+        (
+            d.structure_id,
+            d.date,
+            d.place_kind,
+            d.place_id,
+            d.kind,
+            d.activities,
+            d.accompaniments,
+            d.minutes,
+            d.procedures,
+            d.procedure_accompaniments,
+            tuple(sorted(d.counts.items())),
+            tuple(sorted(d.themes.items())),
+            tuple(sorted(d.equipment.items())),
+        )  # fmt: skip
         for d in ActivityDay.objects.all()
     )
 
@@ -40,7 +51,10 @@ def _same_as_a_rebuild() -> None:
 @pytest.mark.django_db
 def test_the_roll_ups_and_the_activities_give_the_same_figures():
     dataset = build()
-    for scope in (Scope(structure_ids=(dataset.structures["A"].pk,)), Scope(structure_ids=tuple(s.pk for s in dataset.structures.values()))):
+    for scope in (
+        Scope(structure_ids=(dataset.structures["A"].pk,)),
+        Scope(structure_ids=tuple(s.pk for s in dataset.structures.values())),
+    ):
         for extra in ({}, {"kind": "collectif"}, {"place": "domicile"}):
             filters = Filters(start=START, end=TODAY, **extra)
             activities, days = activities_in(scope, filters), days_in(scope, filters)
@@ -56,7 +70,9 @@ def test_roll_ups_follow_corrections_of_dates_and_of_workshops():
     member = dataset.members["mA2"]
     individual = Accompaniment.objects.filter(author=member.user, kind="individuel").order_by("id").first()
     accompaniment_update(
-        membership=member, accompaniment=individual, fields={"date": individual.date - datetime.timedelta(days=1), "duration_minutes": 95}
+        membership=member,
+        accompaniment=individual,
+        fields={"date": individual.date - datetime.timedelta(days=1), "duration_minutes": 95},
     )
     _same_as_a_rebuild()
     workshop = Accompaniment.objects.filter(author=member.user, kind="collectif").get()

@@ -1,8 +1,8 @@
 """The "< 5" rule of the territory view, on its own."""
 
 from appui.reporting.secrecy import hidden_counts
-from appui.web.statistics.presentation import breakdown_section, figure
 from appui.reporting.statistics import Breakdown, Row
+from appui.web.statistics.presentation import breakdown_section, figure
 
 
 def test_every_count_under_5_is_hidden_and_shown_as_less_than_5():
@@ -18,7 +18,15 @@ def test_a_single_small_count_that_subtraction_would_reveal_hides_the_next_small
 
 
 def test_hidden_rows_have_no_share_and_no_bar():
-    section = breakdown_section(Breakdown("g", "Genre", "bénéficiaires", [Row("f", "Féminin", 40), Row("m", "Masculin", 3), Row("", "Non communiqué", 12)]), masked=True)
+    section = breakdown_section(
+        Breakdown(
+            "g",
+            "Genre",
+            "bénéficiaires",
+            [Row("f", "Féminin", 40), Row("m", "Masculin", 3), Row("", "Non communiqué", 12)],
+        ),
+        masked=True,
+    )
     texts = [[c.text for c in row.cells] for row in section.rows]
     assert texts == [["40", "72,7 %"], ["< 5", "—"], ["masqué", "—"]]
     assert [bar.width > 0 for bar in section.chart.bars] == [True, False, False]

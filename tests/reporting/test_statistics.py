@@ -1,14 +1,14 @@
 """Every figure of the statistics, compared with the same figure computed independently from the ledger."""
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 
+from appui.reporting.models import TerritoryCoordination
 from appui.reporting.statistics import DURATION_BANDS, Filters, Scope, statistics
 from appui.reporting.territory import territory_of
-from appui.reporting.models import TerritoryCoordination
 from tests.accounts.factories import UserFactory
 
 from .dataset import START, TODAY, Dataset, Entry, build
@@ -75,9 +75,14 @@ def _expected(ledger: list[Entry], chosen: list[Entry]) -> dict:
         "procedures": sum(1 for e in chosen if set(e.themes) & ADMINISTRATIVE),
         "minutes": sum(e.minutes for e in chosen),
         "durations": dict(durations),
-        "place_kinds": Counter({k: 0 for k in ()}) + Counter(
-            {pk: sum(weight(e) for e in chosen if (e.place.startswith("own:") and pk == "lieu_activite") or e.place == pk)
-             for pk in ("lieu_activite", "domicile", "a_distance", "autre")}
+        "place_kinds": Counter({k: 0 for k in ()})
+        + Counter(
+            {
+                pk: sum(
+                    weight(e) for e in chosen if (e.place.startswith("own:") and pk == "lieu_activite") or e.place == pk
+                )
+                for pk in ("lieu_activite", "domicile", "a_distance", "autre")
+            }
         ),
         "themes": dict(themes),
         "equipment": dict(equipment),
@@ -103,7 +108,15 @@ def _counts(breakdown) -> dict:
 
 def _compare(stats, expected: dict) -> None:
     t, b = stats.totals, stats.beneficiaries
-    for key in ("activities", "accompaniments", "individual", "collective", "collective_participants", "procedures", "minutes"):
+    for key in (
+        "activities",
+        "accompaniments",
+        "individual",
+        "collective",
+        "collective_participants",
+        "procedures",
+        "minutes",
+    ):
         assert t[key] == expected[key], key
     assert _counts(stats["durations"]) == {k: v for k, v in expected["durations"].items() if v}
     assert _counts(stats["place_kinds"]) == {k: v for k, v in expected["place_kinds"].items() if v}
@@ -120,7 +133,9 @@ def _compare(stats, expected: dict) -> None:
     assert b["new"] == expected["new"] and b["returning"] == expected["beneficiaries"] - expected["new"]
     assert _counts(stats["genders"]) == {k: v for k, v in expected["genders"].items() if v}
     assert _counts(stats["age_bands"]) == {k: v for k, v in expected["age_bands"].items() if v}
-    assert _counts(stats["social_statuses"]) == {k: v for k, v in expected["social_statuses" if False else "statuses"].items() if v}
+    assert _counts(stats["social_statuses"]) == {
+        k: v for k, v in expected["social_statuses" if False else "statuses"].items() if v
+    }
     assert {r.value: r.count for r in stats["communes"].rows} == dict(expected["communes"])
     for breakdown in stats.breakdowns.values():
         if breakdown.total:
@@ -137,7 +152,9 @@ def test_structure_scope_matches_the_ledger(dataset):
     names = {key: m.user.get_full_name() for key, m in dataset.members.items()}
     assert members == {names[k]: v for k, v in expected["authors"].items()}
     places = {r.label: r.count for r in stats["places"].rows}
-    assert places["Antenne des Buers"] == sum(len(e.beneficiaries) for e in _selected(dataset.ledger, {"A"}, None, START, TODAY, place="own:branch"))
+    assert places["Antenne des Buers"] == sum(
+        len(e.beneficiaries) for e in _selected(dataset.ledger, {"A"}, None, START, TODAY, place="own:branch")
+    )
 
 
 @pytest.mark.django_db
@@ -164,14 +181,18 @@ def test_filter_by_member_and_by_one_of_the_structure_places(dataset):
     a = dataset.structures["A"]
     branch = a.places.get(name="Antenne des Buers")
     by_place = statistics(Scope(structure_ids=(a.pk,)), Filters(start=START, end=TODAY, place=f"lieu-{branch.pk}"))
-    _compare(by_place, _expected(dataset.ledger, _selected(dataset.ledger, {"A"}, None, START, TODAY, place="own:branch")))
+    _compare(
+        by_place, _expected(dataset.ledger, _selected(dataset.ledger, {"A"}, None, START, TODAY, place="own:branch"))
+    )
     member = dataset.members["mA"]
     by_member = statistics(Scope(structure_ids=(a.pk,)), Filters(start=START, end=TODAY, author_id=member.user_id))
     _compare(by_member, _expected(dataset.ledger, _selected(dataset.ledger, {"A"}, "mA", START, TODAY)))
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "code", "expected_structures"), [("departement", "69", {"A", "B"}), ("epci", "200046977", {"A"})])
+@pytest.mark.parametrize(
+    ("kind", "code", "expected_structures"), [("departement", "69", {"A", "B"}), ("epci", "200046977", {"A"})]
+)
 def test_territory_scope_sums_the_structures_that_opted_in(dataset, kind, code, expected_structures):
     coordination = TerritoryCoordination.objects.create(user=UserFactory(), territory_kind=kind, territory_code=code)
     territory = territory_of(coordination)
@@ -196,11 +217,15 @@ def test_appui_figures_mandates_diagnostics_rights_and_alerts(dataset):
     rights = stats.appui["rights"]
     granted, yearly, claimed = dataset.extras["rights"]
     assert rights["found"] == 3 and rights["claimed"] == 3 and rights["obtained"] == 2
-    assert rights["secured_monthly"] == granted.secured_monthly_amount + yearly.secured_monthly_amount == Decimal("200.00")
+    assert (
+        rights["secured_monthly"] == granted.secured_monthly_amount + yearly.secured_monthly_amount == Decimal("200.00")
+    )
     assert stats.appui["alerts"]["count"] == 2
     assert _counts(stats.appui["alerts"]["by_service"]) == {"caf": 1, "ameli": 1}
     assert stats.appui["referrals"] == {"orientations": 1, "oriented": 1}
-    own = statistics(Scope(structure_ids=(a.pk,), author_id=dataset.members["mA2"].user_id), Filters(start=START, end=TODAY))
+    own = statistics(
+        Scope(structure_ids=(a.pk,), author_id=dataset.members["mA2"].user_id), Filters(start=START, end=TODAY)
+    )
     assert own.appui["mandates"]["created"] == 0 and own.appui["diagnostics"]["count"] == 2
     assert own.appui["rights"]["obtained"] == 1 and own.appui["alerts"]["count"] == 1
 
@@ -209,7 +234,9 @@ def test_appui_figures_mandates_diagnostics_rights_and_alerts(dataset):
 def test_an_empty_period_gives_zeros_everywhere(dataset):
     a = dataset.structures["A"]
     long_ago = datetime.date(2020, 1, 1)
-    stats = statistics(Scope(structure_ids=(a.pk,)), Filters(start=long_ago, end=long_ago + datetime.timedelta(days=30)))
+    stats = statistics(
+        Scope(structure_ids=(a.pk,)), Filters(start=long_ago, end=long_ago + datetime.timedelta(days=30))
+    )
     assert stats.totals["activities"] == 0 and stats.beneficiaries["total"] == 0
     assert all(r.proportion == 0 for b in stats.breakdowns.values() for r in b.rows)
     assert len(stats.per_day) == 31 and all(n == 0 for _, n in stats.per_day)

@@ -215,7 +215,10 @@ class WorkshopForm(ActivityFieldsMixin, AppuiForm):
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     private_note = forms.CharField(
-        label="Note privée", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Visible par vous seul·e."
+        label="Note privée",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Visible par vous seul·e.",
     )
 
     GENDER_FIELDS = {f"gender_{value}": value for value, _ in Gender.choices if value}

@@ -149,9 +149,13 @@ def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = N
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, "L'atelier a été enregistré." if accompaniment is None else "L'atelier a été corrigé.")
+            messages.success(
+                request, "L'atelier a été enregistré." if accompaniment is None else "L'atelier a été corrigé."
+            )
             return redirect("web:dashboard")
-    title = "Nouvel atelier collectif" if accompaniment is None else f"Corriger l'atelier du {accompaniment.date:%d/%m/%Y}"
+    title = (
+        "Nouvel atelier collectif" if accompaniment is None else f"Corriger l'atelier du {accompaniment.date:%d/%m/%Y}"
+    )
     return render(
         request,
         "web/accompaniments/workshop_form.html",

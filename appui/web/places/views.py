@@ -52,7 +52,9 @@ def place_edit(request: HttpRequest, place_pk: int) -> HttpResponse:
             messages.success(request, "Le lieu a été modifié.")
             return redirect("web:place_list")
     return render(
-        request, "web/places/form.html", {"form": form, "place": place, "title": f"Modifier « {place} »", "nav": "places"}
+        request,
+        "web/places/form.html",
+        {"form": form, "place": place, "title": f"Modifier « {place} »", "nav": "places"},
     )
 
 

@@ -95,9 +95,7 @@ def bar_chart(points: list[Point], unit: str) -> BarChart:
             )
         )
         y += height + BAR_GAP
-    return BarChart(
-        width=WIDTH, height=int(y + TOP), bar_x=LABEL_WIDTH, bars=bars, description=_describe(points, unit)
-    )
+    return BarChart(width=WIDTH, height=int(y + TOP), bar_x=LABEL_WIDTH, bars=bars, description=_describe(points, unit))
 
 
 def column_chart(points: list[Point], unit: str, label_every: int = 1) -> ColumnChart:

@@ -80,9 +80,7 @@ def breakdown_section(breakdown: Breakdown, masked: bool, chart: bool = True, no
     )
 
 
-def series_section(
-    key: str, title: str, series: list[tuple[datetime.date, int]], masked: bool, daily: bool
-) -> Section:
+def series_section(key: str, title: str, series: list[tuple[datetime.date, int]], masked: bool, daily: bool) -> Section:
     """Return a series over time (per day or per month) as a column chart and its table."""
     rows, points = [], []
     for day, count in series:
@@ -146,7 +144,11 @@ def present(stats: Statistics, masked: bool = False) -> Page:
         ("Accompagnements", f(t["accompaniments"]), "une personne dans une activité"),
         ("Bénéficiaires", f(b["total"]), "personnes différentes"),
         ("Nouveaux bénéficiaires", f(b["new"]), "première venue dans la structure"),
-        ("Heures d'accompagnement", Cell(number(t["minutes"] / 60, 1)) if not masked or not is_small(t["activities"]) else Cell("< 5", True), "durée cumulée des activités"),
+        (
+            "Heures d'accompagnement",
+            Cell(number(t["minutes"] / 60, 1)) if not masked or not is_small(t["activities"]) else Cell("< 5", True),
+            "durée cumulée des activités",
+        ),
     ]
     totals = [
         TableRow("Accompagnements individuels", [f(t["individual"]), f(t["individual"])]),
@@ -176,27 +178,29 @@ def present(stats: Statistics, masked: bool = False) -> Page:
     rights = appui["rights"]
     diagnostics = appui["diagnostics"]
     progress = diagnostics["average_progress"]
+    reassessed = diagnostics["reassessed"]
+    if masked and is_small(reassessed):
+        progress_cell = Cell("< 5", True)
+    else:
+        progress_cell = Cell("—" if progress is None else f"{'+' if progress >= 0 else ''}{number(progress, 2)} / 3")
+    progress_hint = "score d'ensemble (sur 3), entre le premier et le dernier diagnostic"
+    if not masked:
+        plural = "s" if reassessed > 1 else ""
+        progress_hint += f" ({reassessed} personne{plural} évaluée{plural} à nouveau)"
     appui_figures = [
         ("Orientations", f(referrals["orientations"]), "accompagnements dont la réalisation est une orientation"),
         ("Mandats créés", f(appui["mandates"]["created"]), "autorisations données par les personnes"),
         ("Démarches faites sous mandat", f(appui["mandates"]["used"]), "« fait à sa place »"),
         ("Diagnostics numériques", f(diagnostics["count"]), "réalisés sur la période"),
-        (
-            "Progrès moyen",
-            Cell("—" if progress is None else f"{'+' if progress >= 0 else ''}{number(progress, 2)} / 3")
-            if not masked or not is_small(diagnostics["reassessed"])
-            else Cell("< 5", True),
-            f"score d'ensemble, entre le premier et le dernier diagnostic ({diagnostics['reassessed']} personne"
-            f"{'s' if diagnostics['reassessed'] > 1 else ''} évaluée{'s' if diagnostics['reassessed'] > 1 else ''} à nouveau)"
-            if not masked
-            else "score d'ensemble, entre le premier et le dernier diagnostic",
-        ),
+        ("Progrès moyen", progress_cell, progress_hint),
         ("Droits trouvés", f(rights["found"]), "par la simulation des droits"),
         ("Droits demandés", f(rights["claimed"]), "demande faite sur la période"),
         ("Droits obtenus", f(rights["obtained"]), "réponse positive sur la période"),
         (
             "Euros par mois obtenus",
-            Cell(f"{number(rights['secured_monthly'], 2)} €") if not masked or not is_small(rights["obtained"]) else Cell("< 5", True),
+            Cell(f"{number(rights['secured_monthly'], 2)} €")
+            if not masked or not is_small(rights["obtained"])
+            else Cell("< 5", True),
             "montant mensuel des droits obtenus",
         ),
         ("Signalements", f(appui["alerts"]["count"]), "services en ligne défaillants"),

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from appui.accounts import policy
 from appui.accounts.access import members_visible_by
-from appui.accounts.models import Membership
 from appui.accounts.enums import Role
+from appui.accounts.models import Membership
 from appui.core.territories import departement_of, epci_of, territory_name
 from appui.places.access import own_places_of
 from appui.reporting import services
@@ -43,7 +43,9 @@ def scope_of(membership: Membership) -> Scope:
 def _period_form(request: HttpRequest, membership: Membership) -> PeriodForm:
     members = None
     if sees_structure(membership):
-        members = [(m.user_id, m.user.get_full_name()) for m in members_visible_by(membership).order_by("user__last_name")]
+        members = [
+            (m.user_id, m.user.get_full_name()) for m in members_visible_by(membership).order_by("user__last_name")
+        ]
     places = [(p.pk, p.name) for p in own_places_of(membership)]
     return PeriodForm(request.GET or None, members=members, places=places)
 
@@ -126,11 +128,11 @@ def statistics_report(request: HttpRequest) -> HttpResponse:
     scope = scope_of(membership)
     subtitle = "" if scope.author_id is None else f" — activité de {membership.user.get_full_name()}"
     pdf = report_pdf(structure=membership.structure, scope=scope, filters=filters, subtitle=subtitle)
-    services.record_export(
-        membership=membership, kind="rapport_pdf", detail={"du": filters.start, "au": filters.end}
-    )
+    services.record_export(membership=membership, kind="rapport_pdf", detail={"du": filters.start, "au": filters.end})
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport_{filters.start:%Y-%m-%d}_{filters.end:%Y-%m-%d}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="rapport_{filters.start:%Y-%m-%d}_{filters.end:%Y-%m-%d}.pdf"'
+    )
     return response
 
 
@@ -170,7 +172,10 @@ def statistics_sharing(request: HttpRequest) -> HttpResponse:
     if not policy.can_manage_members(membership):
         raise PermissionDenied
     sharing = StatisticsSharing.objects.filter(structure_id=membership.structure_id).first()
-    initial = {"with_departement": bool(sharing and sharing.with_departement), "with_epci": bool(sharing and sharing.with_epci)}
+    initial = {
+        "with_departement": bool(sharing and sharing.with_departement),
+        "with_epci": bool(sharing and sharing.with_epci),
+    }
     commune = membership.structure.commune_code
     form = SharingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -238,6 +243,10 @@ def _structure_totals(scope: Scope, filters: Filters, territory: Any) -> list[tu
     from .presentation import figure
 
     counts = dict(
-        activities_in(scope, filters).order_by().values("structure_id").annotate(n=Count("id")).values_list("structure_id", "n")
+        activities_in(scope, filters)
+        .order_by()
+        .values("structure_id")
+        .annotate(n=Count("id"))
+        .values_list("structure_id", "n")
     )
     return [(s.name, figure(counts.get(s.pk, 0), masked=True)) for s in territory.structures]

@@ -28,9 +28,11 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("Aucun compte avec cette adresse.")
         if options["revoke"]:
-            coordination = TerritoryCoordination.objects.active().filter(
-                user=user, territory_kind=kind, territory_code=code
-            ).first()
+            coordination = (
+                TerritoryCoordination.objects.active()
+                .filter(user=user, territory_kind=kind, territory_code=code)
+                .first()
+            )
             if coordination is None:
                 raise CommandError("Ce compte n'a pas cette coordination.")
             coordination_revoke(coordination=coordination)
