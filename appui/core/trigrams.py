@@ -22,23 +22,30 @@ from django.db.models.expressions import Combinable
 WORD_SIMILARITY_THRESHOLD = 0.4
 
 
-def trigrams(text: str) -> tuple[str, ...]:
+def trigrams(text: str) -> list[str]:
     """Return the trigrams of each word of ``text`` in order, each word padded as pg_trgm does ("  w", " wo"…)."""
-    return _trigrams(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _trigrams(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in text.split():
-        padded = f"  {word} "
-        out.extend(padded[i : i + 3] for i in range(len(padded) - 2))
-    return tuple(out)
+        out += _word_trigrams(word)
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_trigrams(word: str) -> tuple[str, ...]:
+    # Cached by word: a structure's names share a few thousand words, and each row is compared word by word.
+    padded = f"  {word} "
+    return tuple(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@functools.lru_cache(maxsize=1024)
+def _trigram_set(text: str) -> frozenset[str]:
+    """Return the trigram set of a searched text (cached: one query is compared with many rows)."""
+    return frozenset(trigrams(text))
 
 
 def similarity(a: str, b: str) -> float:
     """Return pg_trgm's ``similarity(a, b)``: shared trigrams over all trigrams of both texts (0 to 1)."""
-    ta, tb = set(trigrams(a)), set(trigrams(b))
+    ta, tb = _trigram_set(a), set(trigrams(b))
     if not ta or not tb:
         return 0.0
     shared = len(ta & tb)
@@ -47,15 +54,26 @@ def similarity(a: str, b: str) -> float:
 
 def word_similarity(query: str, text: str) -> float:
     """Return pg_trgm's ``word_similarity(query, text)``: the best similarity between the trigrams of ``query``
-    and a continuous extent of the trigrams of ``text`` (so "lef" is 0.75 similar to "lefevre helene").
+    and a continuous extent of the trigrams of ``text`` (so "lef" is 0.75 similar to "lefevre helene")."""
+    return _best_extent(_trigram_set(query), trigrams(text))
 
-    A port of ``iterate_word_similarity`` (contrib/pg_trgm/trgm_op.c, non-strict mode): the upper bound of the
-    extent moves along the text's trigrams that the query holds, and for each one the lower bound that gives the
-    best similarity is kept.
+
+def word_similar(query: str, text: str, threshold: float) -> bool:
+    """Return whether ``word_similarity(query, text) >= threshold``, rejecting most texts on shared trigrams."""
+    wanted, sequence = _trigram_set(query), trigrams(text)
+    if not wanted or len(wanted.intersection(sequence)) < threshold * len(wanted):
+        return False  # the similarity cannot exceed shared / len(wanted)
+    return _best_extent(wanted, sequence, enough=threshold) >= threshold
+
+
+def _best_extent(wanted: frozenset[str], sequence: list[str], enough: float = 2.0) -> float:
+    """Port of ``iterate_word_similarity`` (contrib/pg_trgm/trgm_op.c, non-strict mode).
+
+    The upper bound of the extent moves along the text's trigrams that the query holds; for each one, the lower
+    bound giving the best similarity is kept. Similarity of an extent: shared / (query + extent - shared), each
+    counted in distinct trigrams. Stop as soon as the similarity reaches ``enough`` (pg_trgm's check-only mode).
     """
-    wanted = set(trigrams(query))
-    sequence = trigrams(text)
-    if not wanted or not wanted.intersection(sequence):
+    if not wanted or wanted.isdisjoint(sequence):
         return 0.0
     found = [trigram in wanted for trigram in sequence]
     last_position: dict[str, int] = {}
@@ -81,6 +99,8 @@ def word_similarity(query: str, text: str) -> float:
             candidate = tmp_shared / (query_count + tmp_extent - tmp_shared)
             if candidate > current:
                 current, extent_count, lower, shared = candidate, tmp_extent, tmp_lower, tmp_shared
+            if current >= enough:
+                return current
             if last_position.get(sequence[tmp_lower]) == tmp_lower:
                 tmp_extent -= 1
                 tmp_shared -= found[tmp_lower]
@@ -91,18 +111,14 @@ def word_similarity(query: str, text: str) -> float:
     return best
 
 
-def word_similar(query: str, text: str, threshold: float) -> bool:
-    """Return whether ``word_similarity(query, text) >= threshold``, rejecting most texts on shared trigrams."""
-    wanted = set(trigrams(query))
-    if not wanted or len(wanted.intersection(trigrams(text))) < threshold * len(wanted):
-        return False  # the similarity cannot exceed shared / len(wanted)
-    return word_similarity(query, text) >= threshold
-
-
+# SQLite calls these once per candidate row, for the count and again for the page: the answers are cached (a
+# search compares one query with a few thousand names at most, and names repeat).
+@functools.lru_cache(maxsize=32768)
 def _sqlite_word_similar(query: str | None, text: str | None, threshold: float) -> bool:
     return bool(query and text) and word_similar(query or "", text or "", threshold)
 
 
+@functools.lru_cache(maxsize=32768)
 def _sqlite_word_similarity(query: str | None, text: str | None) -> float:
     return word_similarity(query or "", text or "") if query and text else 0.0
 

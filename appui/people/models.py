@@ -116,12 +116,8 @@ class Person(models.Model):
             models.Index(fields=["structure", "last_name", "first_name", "id"], name="person_list_order"),
             models.Index(fields=["structure", "birth_year"], name="person_birth_year"),
             models.Index(fields=["structure", "birth_date"], name="person_birth_date"),
-            models.Index(
-                fields=["structure", "search_phone"], name="person_phone_lookup", condition=~Q(search_phone="")
-            ),
-            models.Index(
-                fields=["structure", "search_email"], name="person_email_lookup", condition=~Q(search_email="")
-            ),
+            models.Index(fields=["structure", "search_phone"], name="person_phone_lookup"),
+            models.Index(fields=["structure", "search_email"], name="person_email_lookup"),
         ]
 
     def __str__(self) -> str:

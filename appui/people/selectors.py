@@ -125,8 +125,9 @@ def person_search(queryset: PersonQuerySet, query: str, *, structure_id: int) ->
     """Filter persons by free text: name words, birth year, file number ("2026-00042"), phone number or e-mail.
 
     Name matching ignores accents, case and look-alike letters; every word must match the start of a word of the
-    names. When no name matches exactly, persons whose names are similar to the words of four letters or more
-    ("Lefvre" for LEFÈVRE, "Kouasi" for KOUASSI) are returned instead, most similar first, with ``approximate``.
+    names. When no person matches exactly, the words of four letters or more that match no name on their own are
+    taken as mistyped: persons whose names are similar to them ("Lefvre" for LEFÈVRE, "Kouasi" for KOUASSI) are
+    returned instead, most similar first, with ``approximate``.
     Each search is a count and a page query, without lists of ids: PostgreSQL answers from pg_trgm GIN indexes,
     SQLite from the PersonSearchToken rows.
     """
@@ -140,13 +141,15 @@ def person_search(queryset: PersonQuerySet, query: str, *, structure_id: int) ->
     # matches (measured on PostgreSQL: 66,815 rows walked to find 20); it sorts the few matches instead.
     exact = exact.order_by("search_text", "id")
     total = exact.count()
-    typed = [word for word in terms.words if len(word) >= APPROXIMATE_MIN_LENGTH]
-    if total or not typed:
+    if total or all(len(word) < APPROXIMATE_MIN_LENGTH for word in terms.words):
         return PersonSearchResult(persons=exact, total=total)
     approximate = base
     rank: Combinable | None = None
     for word in terms.words:
-        if len(word) < APPROXIMATE_MIN_LENGTH:
+        if len(word) < APPROXIMATE_MIN_LENGTH or (
+            len(terms.words) > 1 and _exact_word(base, word, structure_id=structure_id, trigram=trigram).exists()
+        ):
+            # A word that matches names on its own is kept exact: only the mistyped words are approximated.
             approximate = _exact_word(approximate, word, structure_id=structure_id, trigram=trigram)
             continue
         if not trigram:
@@ -155,8 +158,11 @@ def person_search(queryset: PersonQuerySet, query: str, *, structure_id: int) ->
         approximate = approximate.filter(WordSimilar(word, F("search_text")))
         similarity = WordSimilarity(word, F("search_text"))
         rank = similarity if rank is None else rank + similarity
+    if rank is None:  # every word matches names, though not together: nothing is mistyped
+        return PersonSearchResult(persons=exact, total=0)
     approximate = approximate.annotate(search_rank=rank).order_by("-search_rank", "search_text", "id")
-    return PersonSearchResult(persons=approximate, total=approximate.count(), approximate=True)
+    total = approximate.count()
+    return PersonSearchResult(persons=approximate, total=total, approximate=total > 0)
 
 
 def _swapped_day_and_month(date: datetime.date) -> datetime.date | None:

@@ -91,19 +91,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="person",
-            index=models.Index(
-                condition=models.Q(("search_phone", ""), _negated=True),
-                fields=["structure", "search_phone"],
-                name="person_phone_lookup",
-            ),
+            index=models.Index(fields=["structure", "search_phone"], name="person_phone_lookup"),
         ),
         migrations.AddIndex(
             model_name="person",
-            index=models.Index(
-                condition=models.Q(("search_email", ""), _negated=True),
-                fields=["structure", "search_email"],
-                name="person_email_lookup",
-            ),
+            index=models.Index(fields=["structure", "search_email"], name="person_email_lookup"),
         ),
         migrations.RunPython(reindex, migrations.RunPython.noop),
         TrigramExtension(),
