@@ -132,9 +132,9 @@ def test_a_birth_year_alone_is_compared_with_the_persons_born_that_year(sara, st
 def test_an_archived_record_is_never_shown_to_the_worker(sara, structure, member_of, client_for):
     """Only the DPO reads archived records: the warning must not reveal one (the record is created)."""
     Person.objects.filter(pk=sara.pk).update(archived_at=timezone.now())
-    response = client_for(member_of(structure)).post(reverse("web:person_create"), FORM)
+    response = client_for(member_of(structure)).post(reverse("web:person_create"), {**FORM, "first_name": "Sara"})
     assert response.status_code == 302
-    assert "Lefebvre" not in _text(response)
+    assert Person.objects.filter(first_name="Sara").count() == 2
 
 
 @pytest.mark.django_db
@@ -209,7 +209,8 @@ def test_the_api_answers_409_with_the_candidates_then_creates_once_they_are_conf
 @pytest.mark.django_db
 def test_the_api_never_lists_an_archived_candidate(sara, api):
     Person.objects.filter(pk=sara.pk).update(archived_at=timezone.now())
-    assert api.post("/api/v1/persons/", API_PERSON, content_type="application/json").status_code == 201
+    response = api.post("/api/v1/persons/", {**API_PERSON, "first_name": "Sara"}, content_type="application/json")
+    assert response.status_code == 201, response.json()
 
 
 @pytest.mark.django_db
