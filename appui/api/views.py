@@ -24,6 +24,7 @@ from appui.people.selectors import person_search
 
 from .serializers import (
     AccompanimentSerializer,
+    ErrorSerializer,
     PersonCreateSerializer,
     PersonDuplicatesSerializer,
     PersonSearchPageSerializer,
@@ -67,6 +68,7 @@ class PersonSearchPagination(PageNumberPagination):
 
 class PersonListView(APIView):
     @extend_schema(
+        operation_id="persons_list",
         summary="Rechercher des personnes",
         parameters=[
             OpenApiParameter(
@@ -77,9 +79,11 @@ class PersonListView(APIView):
                     "numéro de dossier, numéro de téléphone (toute écriture) ou adresse e-mail"
                 ),
             ),
-            OpenApiParameter("page", int, description="Numéro de page (50 personnes par page)"),
+            OpenApiParameter(
+                "page", int, description="Numéro de page (50 personnes par page) ; 404 au-delà de la dernière"
+            ),
         ],
-        responses=PersonSearchPageSerializer,
+        responses={200: PersonSearchPageSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
