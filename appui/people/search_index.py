@@ -59,9 +59,9 @@ def person_prefixes(person: Person) -> set[str]:
 
 def index_person(person: Person) -> None:
     """Rebuild the search rows of one person (inside the caller's transaction); none on PostgreSQL."""
-    PersonSearchToken.objects.filter(person=person).delete()
     if not uses_prefix_rows():
         return
+    PersonSearchToken.objects.filter(person=person).delete()
     PersonSearchToken.objects.bulk_create(
         [
             PersonSearchToken(person=person, structure_id=person.structure_id, prefix=p)

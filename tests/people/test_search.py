@@ -303,3 +303,21 @@ def test_trigram_indexes_exist_on_postgresql_and_serve_every_search(structure):
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert index in plan, (query, plan)
+
+
+@pytest.mark.django_db
+def test_a_changed_name_phone_or_email_is_searched_at_once(structure, member_of, client_for):
+    from appui.people.services import person_update
+
+    member = member_of(structure)
+    person = PersonFactory(structure=structure, last_name="Diallo", phone="06 11 11 11 11", email="a.diallo@ex.fr")
+    person_update(
+        membership=member,
+        person=person,
+        fields={"last_name": "Traoré", "phone": "+33 7 22 22 22 22", "email": "Awa.Traore@Ex.fr"},
+    )
+    client = client_for(member)
+    for query in ("traore", "07 22 22 22 22", "awa.traore@ex.fr"):
+        assert _found(_page(client, query)) == [str(person.pk)], query
+    for query in ("diallo", "06 11 11 11 11", "a.diallo@ex.fr"):
+        assert _found(_page(client, query)) == [], query
