@@ -6,7 +6,6 @@ and are deleted. On SQLite the trigram steps do nothing and the prefix rows are 
 forms (NFKC, invisible characters removed, look-alike letters folded).
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 TRIGRAM_INDEXES = {
@@ -15,6 +14,12 @@ TRIGRAM_INDEXES = {
     "person_search_email_trgm": "search_email",
 }
 BATCH = 2000
+
+
+def create_extension(apps, schema_editor):
+    """Create pg_trgm on PostgreSQL. Not dropped when going back: other code may use it (a DBA's decision)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 def create_trigram_indexes(apps, schema_editor):
@@ -98,6 +103,6 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["structure", "search_email"], name="person_email_lookup"),
         ),
         migrations.RunPython(reindex, migrations.RunPython.noop),
-        TrigramExtension(),
+        migrations.RunPython(create_extension, migrations.RunPython.noop),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]
