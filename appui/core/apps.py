@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self) -> None:
-        from . import json_arrays  # noqa: F401  (registers the has_any lookup)
+        from . import (
+            json_arrays,  # noqa: F401  (registers the has_any lookup)
+            trigrams,
+        )
+
+        trigrams.connect_signals()
