@@ -41,7 +41,7 @@ def test_main_pages_as_social_worker(open_ui: Callable[..., UI]) -> None:
     ui.wait_for_path("/personnes/nouvelle/")
     expect(page.locator("#id_last_name")).to_have_attribute("aria-invalid", "true")
     ui.goto(f"{person}accompagnements/nouveau/")
-    page.locator("input[name=duration][value=autre]").check()
+    page.locator("input[name=duration][value=autre]").check(force=True)  # the DSFR label covers the radio
     page.get_by_role("button", name="Enregistrer l'accompagnement").click()
     ui.wait_for_path(f"{person}accompagnements/nouveau/")
     expect(page.locator("#id_duration_custom")).to_have_attribute("aria-invalid", "true")
