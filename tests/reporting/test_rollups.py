@@ -87,3 +87,14 @@ def test_roll_ups_follow_corrections_of_dates_and_of_workshops():
     _same_as_a_rebuild()
     moved = ActivityDay.objects.get(structure=workshop.structure, date=new_day, kind="collectif")
     assert (moved.accompaniments, moved.themes, moved.place_kind) == (9, {"ia": 9}, "autre")
+
+
+@pytest.mark.django_db
+def test_the_repair_command_rebuilds_lost_roll_ups(capsys):
+    from django.core.management import call_command
+
+    build()
+    kept = _snapshot()
+    ActivityDay.objects.all().delete()
+    call_command("rebuild_activity_days")
+    assert _snapshot() == kept and "agrégat(s) quotidien(s) recalculé(s)" in capsys.readouterr().out
