@@ -16,6 +16,7 @@ from django.urls import reverse
 from appui.accounts.models import Membership
 from appui.accounts.second_factor import has_second_factor
 from appui.accounts.signals import SESSION_LOGIN_AT
+from appui.audit.services import audit_access_refused
 
 SESSION_KEY = "appui_membership_id"
 
@@ -96,6 +97,34 @@ def second_factor_not_required(view: Callable[..., HttpResponse]) -> Callable[..
     """Mark a view that a password-only session may reach (the second-factor pages, logout)."""
     view.second_factor_not_required = True  # type: ignore[attr-defined]
     return view
+
+
+class RefusedAccessAuditMiddleware:
+    """Journal every refused request of a signed-in user: 401, 403, and the 404 and 405 that probing produces.
+
+    It runs outside the request's transaction (``ATOMIC_REQUESTS`` wraps the view only), so the event is written
+    in a transaction of its own and survives the rollback of the refused request. Anonymous requests never
+    reach a page (they are sent to the login page) and are left to django-axes and the server's logs.
+    """
+
+    REFUSED = frozenset({401, 403, 404, 405})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # the API's authentication sets it on this request too
+        if response.status_code in self.REFUSED and user is not None and user.is_authenticated:
+            membership = getattr(request, "membership", None)
+            audit_access_refused(
+                actor=user,
+                structure=membership.structure if membership is not None else None,
+                method=request.method or "",
+                path=request.path,
+                status=response.status_code,
+            )
+        return response
 
 
 class NoStoreMiddleware:

@@ -51,12 +51,15 @@ def test_dpo_reads_are_recorded_with_the_data_protection_purpose(structure, memb
 
 
 @pytest.mark.django_db
-def test_a_refused_read_of_another_structure_writes_nothing(structure, other_structure, member_of, client_for):
+def test_a_refused_read_of_another_structure_records_the_refusal_not_a_read(
+    structure, other_structure, member_of, client_for
+):
     member = member_of(structure)
     foreign = PersonFactory(structure=other_structure)
-    before = AuditEvent.objects.count()
     assert client_for(member).get(reverse("web:person_detail", args=[foreign.pk])).status_code == 404
-    assert AuditEvent.objects.count() == before
+    assert not AuditEvent.objects.filter(person_id=foreign.pk).exists()
+    refusal = AuditEvent.objects.get()
+    assert refusal.action == AuditAction.ACCESS_REFUSED and refusal.structure == structure
 
 
 @pytest.mark.django_db
