@@ -139,7 +139,7 @@ def audit_record(
         created_at=timezone.now(),
     )
     event.save()
-    _link_after_this_transaction()
+    _link_after_this_transaction([event.pk])
     return event
 
 
@@ -162,7 +162,7 @@ def audit_record_many(*, actor: Any, structure: Any, action: str, purpose: str, 
     ]
     if events:
         AuditEvent.objects.bulk_create(events, batch_size=1000)
-        _link_after_this_transaction()
+        _link_after_this_transaction([event.pk for event in events])
     return len(events)
 
 
@@ -185,18 +185,30 @@ def audit_access_refused(*, actor: Any, structure: Any, method: str, path: str, 
 # --- Linking ---------------------------------------------------------------------------------------------
 
 
-def _link_after_this_transaction() -> None:
-    """Ask for one linking step after the current transaction commits (once, however many events it wrote)."""
-    if any(func is _link_after_commit for _sids, func, _robust in transaction.get_connection().run_on_commit):
-        return
-    transaction.on_commit(_link_after_commit)
+class _LinkStep:
+    """The linking step of one transaction: the ids of the events it wrote, linked once it commits."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        try:
+            audit_link_pending(only=self.ids)
+        except Exception:  # the events are committed; the catch-up links them later
+            logger.exception("Chaînage du journal d'audit différé : il sera repris par verify_audit.")
 
 
-def _link_after_commit() -> None:
-    try:
-        audit_link_pending(catch_up=False)
-    except Exception:  # the events are committed; the catch-up links them later
-        logger.exception("Chaînage du journal d'audit différé : il sera repris par verify_audit.")
+def _link_after_this_transaction(ids: list[int]) -> None:
+    """Have the events linked right after the current transaction commits: one step, however many events."""
+    for _sids, func, _robust in transaction.get_connection().run_on_commit:
+        if isinstance(func, _LinkStep) and not func.done:
+            func.ids.extend(ids)
+            return
+    step = _LinkStep()
+    step.ids.extend(ids)
+    transaction.on_commit(step)
 
 
 def _locked_head() -> AuditChainHead:
@@ -215,6 +227,20 @@ def _sealed_form(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "uid": str(row["uid"]), "created_at": timestamp(row["created_at"])}
 
 
+def _pending_batches(only: list[int] | None, batch_size: int) -> Iterator[list[dict[str, Any]]]:
+    """Yield the unlinked events to link, by batches in id order: those of ``only``, or all of them."""
+    pending = AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*_FIELDS)
+    if only is not None:
+        wanted = sorted(set(only))
+        for start in range(0, len(wanted), batch_size):
+            yield list(pending.filter(id__in=wanted[start : start + batch_size]))
+        return
+    last_id = 0
+    while rows := list(pending.filter(id__gt=last_id)[:batch_size]):
+        yield rows
+        last_id = rows[-1]["id"]
+
+
 @dataclass(frozen=True)
 class LinkResult:
     linked: int
@@ -222,24 +248,22 @@ class LinkResult:
     forged: list[int]  # ids of unlinked events whose seal is wrong: kept out of the chain
 
 
-def audit_link_pending(*, catch_up: bool = True, batch_size: int = 1000) -> LinkResult:
-    """Link every committed unlinked event into the chain, in the order they were written; hold the head briefly.
+def audit_link_pending(*, only: list[int] | None = None, batch_size: int = 1000) -> LinkResult:
+    """Link committed unlinked events into the chain, in the order they were written; hold the head briefly.
 
-    ``catch_up``: also report the events that waited longer than ``APPUI_AUDIT_LINK_GRACE_SECONDS`` (the step
-    run on commit should have linked them: a crash, or a deletion window an attacker could use).
+    ``only``: the events a transaction just committed (the step run on commit). Without it, a catch-up: every
+    unlinked event, reporting those that waited longer than ``APPUI_AUDIT_LINK_GRACE_SECONDS`` (the step run on
+    commit should have linked them: a crash, or a window in which they could have been deleted unseen) and
+    keeping out of the chain those whose seal is wrong.
     """
     ring = audit_keyring()
+    catch_up = only is None
     grace = timestamp(timezone.now() - datetime.timedelta(seconds=settings.APPUI_AUDIT_LINK_GRACE_SECONDS))
     linked, late, forged = 0, [], []
     with transaction.atomic():
         head = _locked_head()
-        seq, previous, last_id = head.seq, head.hash, 0
-        while True:
-            rows = list(
-                AuditEvent.objects.filter(seq__isnull=True, id__gt=last_id).order_by("id").values(*_FIELDS)[:batch_size]
-            )
-            if not rows:
-                break
+        seq, previous = head.seq, head.hash
+        for rows in _pending_batches(only, batch_size):
             updates = []
             for row in map(_sealed_form, rows):
                 if check_event(ring, row, purge_cutoff="") is not None:
@@ -251,7 +275,6 @@ def audit_link_pending(*, catch_up: bool = True, batch_size: int = 1000) -> Link
                 digest = link_hash(ring, key_id=row["key_id"], seq=seq, prev_hash=previous, mac=row["mac"])
                 updates.append((seq, previous, digest, row["id"]))
                 previous = digest
-            last_id = rows[-1]["id"]
             if updates:
                 with connection.cursor() as cursor:
                     cursor.executemany(
@@ -363,7 +386,7 @@ class _Counted:
 
 def audit_verify() -> AuditReport:
     """Link what is pending (catch-up), then check every event, the head and the external anchors."""
-    link = audit_link_pending(catch_up=True)
+    link = audit_link_pending()
     ring = audit_keyring()
     broken: Break | None = None
     anchors: list[Anchor] = []

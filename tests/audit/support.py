@@ -58,7 +58,8 @@ def write_event(*, person, days_ago: float = 0, actor=None) -> AuditEvent:
 
 
 def linked(*events: AuditEvent) -> list[AuditEvent]:
-    audit_link_pending(catch_up=False)
+    """Link the events as the step run when their transaction commits would."""
+    audit_link_pending(only=[e.pk for e in events])
     return [AuditEvent.objects.get(pk=e.pk) for e in events]
 
 

@@ -174,3 +174,17 @@ def test_events_just_written_are_linked_by_the_catch_up_without_alarm(structure,
     write_event(person=person)
     code, out, _ = verify_exit(capsys)
     assert code == 0 and "intact (1 événements" in out
+
+
+@pytest.mark.django_db
+def test_the_step_run_on_commit_links_only_what_its_transaction_wrote(
+    events, structure, member_of, client_for, django_capture_on_commit_callbacks
+):
+    """Forged unlinked rows cost the requests nothing: each request links its own events only."""
+    person = PersonFactory(structure=structure)
+    stranded = write_event(person=person, days_ago=0.01)  # left by a process that died after its commit
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(member_of(structure)).get(reverse("web:person_detail", args=[person.pk]))
+    read = AuditEvent.objects.get(action="person.view", person_id=person.pk, seq__isnull=False)
+    assert read.seq == 11 and read.prev_hash == events[-1].hash
+    assert AuditEvent.objects.get(pk=stranded.pk).seq is None  # left to the catch-up, which reports it
