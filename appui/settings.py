@@ -234,8 +234,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("APPUI_LOG_LEVEL", "WARNING")},
 }
 
-# django-axes reads the login from this form field (the login form names it "username", holding the e-mail).
+# django-axes reads the login from this form field (the login form names it "username", holding the e-mail),
+# and counts failures on its normalised spelling: "Mediateur@…" or a copied space earn no extra tries.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "appui.accounts.logins.lockout_key"
 
 # Field encryption key ring (appui.core.crypto): a JSON file outside the database, distinct from SECRET_KEY.
 # `make run` creates var/field-keys.json for development; production must point to its own file.

@@ -19,6 +19,24 @@ from appui.accounts.signals import SESSION_LOGIN_AT
 from appui.audit.services import audit_access_refused
 
 SESSION_KEY = "appui_membership_id"
+SESSION_SEEN_AT = "appui_seen_at"
+
+
+def session_expired(request: HttpRequest) -> bool:
+    """Return whether the session passed its absolute limit (after login) or its idle limit (since last request).
+
+    The idle limit is also the session cookie's age, renewed on each request; it is checked here as well so that
+    it holds whatever the session backend (ASVS 3.3.1, 3.3.2).
+    """
+    now = time.time()
+    login_at = request.session.get(SESSION_LOGIN_AT)
+    seen_at = request.session.get(SESSION_SEEN_AT, login_at)
+    return (
+        not isinstance(login_at, int | float)
+        or now - login_at > settings.SESSION_ABSOLUTE_SECONDS
+        or not isinstance(seen_at, int | float)
+        or now - seen_at > settings.SESSION_COOKIE_AGE
+    )
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -36,8 +54,9 @@ class MembershipMiddleware:
     """Attach ``request.membership``: the structure the user works in now, and their role there.
 
     The membership is re-read on every request, so a deactivated member loses access at once. Before it,
-    two checks: the absolute session limit (12 hours after login) and the second factor — a user who only
-    typed a password reaches nothing but the second-factor pages.
+    the session limits — 12 hours after login at most, 30 minutes without a request — for pages and for API
+    calls made with the session alike, then the second factor: a user who only typed a password reaches nothing
+    but the second-factor pages.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -46,13 +65,15 @@ class MembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
-            login_at = request.session.get(SESSION_LOGIN_AT)
-            if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+        if user is not None and user.is_authenticated:
+            if session_expired(request):
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # anonymous now: the API answers 401 itself
                 messages.info(request, "Votre session a expiré : reconnectez-vous.")
                 return redirect("web:login")
-            if user.is_verified():
+            request.session[SESSION_SEEN_AT] = int(time.time())
+            if user.is_verified() and not request.path.startswith("/api/"):
                 response = self._attach_membership(request, user)
                 if response is not None:
                     return response
