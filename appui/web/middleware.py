@@ -1,5 +1,6 @@
 """Request-level access control for the web interface."""
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,8 @@ from appui.accounts.models import Membership
 from appui.accounts.second_factor import has_second_factor
 from appui.accounts.signals import SESSION_LOGIN_AT
 from appui.audit.services import audit_access_refused
+
+logger = logging.getLogger("appui.security")
 
 SESSION_KEY = "appui_membership_id"
 SESSION_SEEN_AT = "appui_seen_at"
@@ -138,13 +141,16 @@ class RefusedAccessAuditMiddleware:
         user = getattr(request, "user", None)  # the API's authentication sets it on this request too
         if response.status_code in self.REFUSED and user is not None and user.is_authenticated:
             membership = getattr(request, "membership", None)
-            audit_access_refused(
-                actor=user,
-                structure=membership.structure if membership is not None else None,
-                method=request.method or "",
-                path=request.path,
-                status=response.status_code,
-            )
+            try:
+                audit_access_refused(
+                    actor=user,
+                    structure=membership.structure if membership is not None else None,
+                    method=request.method or "",
+                    path=request.path,
+                    status=response.status_code,
+                )
+            except Exception:  # the refusal stands; a journal that cannot be written is an operator's alarm
+                logger.exception("Refus d'accès non journalisé : %s %s", request.method, request.path)
         return response
 
 
