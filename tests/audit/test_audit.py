@@ -111,3 +111,23 @@ def test_raw_sql_cannot_change_or_delete_audit_events(statement, structure, memb
             cursor.execute(statement)
     assert AuditEvent.objects.count() == count
     assert not AuditEvent.objects.filter(purpose=AuditPurpose.STATISTICS).exists()
+
+
+PROTECTIVE_TRIGGERS = {
+    "audit_auditevent_no_update",
+    "audit_auditevent_no_delete",
+    "audit_auditchainhead_forward_only",
+    "audit_auditretention_grow_only",
+}
+
+
+@pytest.mark.django_db
+def test_the_protective_triggers_survive_every_migration():
+    """SQLite drops a table's triggers when a migration rebuilds it: a later migration must create them again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert PROTECTIVE_TRIGGERS <= names, sorted(PROTECTIVE_TRIGGERS - names)

@@ -55,11 +55,16 @@ def test_each_person_whose_result_is_read_on_a_page_or_in_a_file_sees_it_in_thei
 
 
 @pytest.mark.django_db
-def test_the_api_journals_the_persons_of_the_page_it_returns(job, structure, member_of, client_for):
+def test_the_api_journals_the_persons_of_the_page_it_returns(
+    job, structure, member_of, client_for, django_capture_on_commit_callbacks
+):
     member = member_of(structure, Role.TRAVAILLEUR_SOCIAL)
     client = client_for(member)
-    response = client.get(reverse("api:rights_caseload_results", kwargs={"job_pk": job.pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("api:rights_caseload_results", kwargs={"job_pk": job.pk}))
     assert response.status_code == 200
-    assert sorted(_reads(AuditAction.CASELOAD_RESULT_VIEW).values_list("person_id", flat=True)) == sorted(
+    reads = _reads(AuditAction.CASELOAD_RESULT_VIEW)
+    assert sorted(reads.values_list("person_id", flat=True)) == sorted(
         job.results.exclude(person=None).values_list("person_id", flat=True)
     )
+    assert not reads.filter(seq=None).exists()  # written together, linked into the chain on commit
