@@ -33,12 +33,11 @@ def session_expired(request: HttpRequest) -> bool:
     """
     now = time.time()
     login_at = request.session.get(SESSION_LOGIN_AT)
-    seen_at = request.session.get(SESSION_SEEN_AT, login_at)
+    seen_at = request.session.get(SESSION_SEEN_AT)  # absent from sessions opened before it existed
     return (
         not isinstance(login_at, int | float)
         or now - login_at > settings.SESSION_ABSOLUTE_SECONDS
-        or not isinstance(seen_at, int | float)
-        or now - seen_at > settings.SESSION_COOKIE_AGE
+        or (isinstance(seen_at, int | float) and now - seen_at > settings.SESSION_COOKIE_AGE)
     )
 
 

@@ -271,6 +271,10 @@ def test_the_login_and_structure_pages_never_fail_on_an_odd_next(odd, structure,
         {"username": member.user.email, "password": PASSWORD},
     )
     assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+    pairing = Client()
+    pairing.post("/connexion/", {"username": member.user.email, "password": PASSWORD})  # no authenticator yet
+    assert pairing.get(reverse("web:otp_enroll"), {"next": odd}).status_code == 200
+    assert pairing.post(reverse("web:otp_enroll"), {"token": "12", "next": odd}).status_code == 200
     client = logged_in_client(member)
     assert client.get(reverse("web:choose_structure"), {"next": odd}).status_code == 200
     chosen = client.post(reverse("web:choose_structure"), {"membership": member.pk, "next": odd})
@@ -291,6 +295,16 @@ def test_the_login_and_structure_pages_never_fail_on_an_odd_next(odd, structure,
 )
 def test_the_login_form_never_fails_on_odd_fields(fields, mediator):
     assert Client(REMOTE_ADDR="10.0.0.12").post("/connexion/", fields).status_code in {200, 429}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [{"email": "\x00"}, {"email": "a" * 10000 + "@exemple.fr"}, {"email": ["a@b.fr", "c@d.fr"]}, {}],
+    ids=["nul", "long", "liste", "vide"],
+)
+def test_the_forgotten_password_form_never_fails_on_odd_fields(fields, mediator):
+    assert Client().post(reverse("web:password_reset"), fields).status_code in {200, 302}
 
 
 @pytest.mark.django_db
