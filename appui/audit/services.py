@@ -81,7 +81,8 @@ def seal_event(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         person_id=person_id,
-        detail=json.loads(json.dumps(detail or {}, default=str)),
+        # JSON types only; decimals kept as written (the database may respell a float, not a string).
+        detail=json.loads(json.dumps(detail or {}, default=str), parse_float=str),
         created_at=created_at,
     )
     event.personal_digest = personal_digest(

@@ -69,3 +69,30 @@ def test_init_audit_keys_writes_a_private_ring_once(tmp_path, capsys):
     assert parse_audit_keyring(first).current == "a1" and path.stat().st_mode & 0o777 == 0o600
     call_command("init_audit_keys", "--path", str(path))
     assert path.read_text() == first and "déjà présent" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_a_rotation_adds_a_key_and_old_events_still_verify_with_the_old_one(structure):
+    from appui.audit.models import AuditEvent
+    from appui.audit.services import audit_verify
+    from tests.audit.support import linked, write_event
+    from tests.people.factories import PersonFactory
+    from tests.settings import APPUI_AUDIT_KEYS
+
+    person = PersonFactory(structure=structure)
+    ring = json.loads(APPUI_AUDIT_KEYS)
+    with override_settings(APPUI_AUDIT_KEYS=json.dumps(ring | {"current": "audit0"})):
+        reset_audit_keyring()
+        (before,) = linked(write_event(person=person))
+    reset_audit_keyring()
+    (after,) = linked(write_event(person=person))
+    assert (before.key_id, after.key_id) == ("audit0", "audit1")
+    assert audit_verify().intact
+    # Removing the old key would leave its events unverifiable: never do it (docs/audit.md).
+    with override_settings(
+        APPUI_AUDIT_KEYS=json.dumps({"current": "audit1", "keys": {"audit1": ring["keys"]["audit1"]}})
+    ):
+        reset_audit_keyring()
+        report = audit_verify()
+    assert report.broken is not None and "clé d'audit inconnue « audit0 »" in report.broken.reason
+    assert AuditEvent.objects.count() == 2
