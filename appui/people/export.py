@@ -173,16 +173,16 @@ def _json_default(value: Any) -> Any:
 
 
 def _pdf(data: dict[str, Any]) -> bytes:
-    from fpdf import FPDF
+    from appui.core.pdf import new_pdf
 
-    from appui.mandates.attestation import _latin1
+    def _latin1(text: str) -> str:
+        return text
 
-    pdf = FPDF(format="A4")
-    pdf.set_title("Vos données dans Appui")
+    pdf = new_pdf(title="Vos données dans Appui")
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font("appui", "B", 16)
     pdf.multi_cell(0, 9, _latin1("Vos données personnelles"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font("appui", "", 10)
     pdf.multi_cell(
         0,
         5,
@@ -197,15 +197,15 @@ def _pdf(data: dict[str, Any]) -> bytes:
     def write(title: str, value: Any, depth: int = 0) -> None:
         indent = "    " * depth
         if isinstance(value, dict):
-            pdf.set_font("Helvetica", "B", 11 if depth == 0 else 10)
+            pdf.set_font("appui", "B", 11 if depth == 0 else 10)
             pdf.multi_cell(0, 6, _latin1(f"{indent}{title}"), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("Helvetica", "", 9)
+            pdf.set_font("appui", "", 9)
             for key, item in value.items():
                 write(str(key), item, depth + 1)
         elif isinstance(value, list):
-            pdf.set_font("Helvetica", "B", 10)
+            pdf.set_font("appui", "B", 10)
             pdf.multi_cell(0, 6, _latin1(f"{indent}{title} ({len(value)})"), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("Helvetica", "", 9)
+            pdf.set_font("appui", "", 9)
             for index, item in enumerate(value, 1):
                 write(f"{index}.", item, depth + 1)
         else:
