@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0006_search_tokens'),
+        ('people', '0007_search_trigrams'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
