@@ -293,7 +293,11 @@ def access_export_part_complete(*, membership: Membership, part: AccessExportPar
     """Return the archive of one part, produced with the member's own reading rules, and record its hand-over."""
     if delivery not in {ExportDelivery.IN_PERSON, ExportDelivery.POST, ExportDelivery.SECURE_MAIL}:
         raise ValidationError({"delivery": "Dites comment vous remettez cette partie à la personne."})
-    part = AccessExportPart.objects.select_for_update().select_related("request__person", "author").get(pk=part.pk)
+    part = (
+        AccessExportPart.objects.select_for_update(of=("self",))
+        .select_related("request__person", "author")
+        .get(pk=part.pk)
+    )
     if part.status == ExportPartStatus.SEALED:
         raise ValidationError("Cette partie est déjà scellée pour la personne.")
     if not member_may_complete(membership, part):
@@ -341,7 +345,11 @@ def access_export_part_seal(
 
     Allowed to a member who may read the part, or to the responsable or DPO when no active member may.
     """
-    part = AccessExportPart.objects.select_for_update().select_related("request__person", "author").get(pk=part.pk)
+    part = (
+        AccessExportPart.objects.select_for_update(of=("self",))
+        .select_related("request__person", "author")
+        .get(pk=part.pk)
+    )
     if not may_seal(membership, part):
         raise PermissionDenied("Un membre de l'équipe peut lire cette partie : c'est à lui ou elle de la remettre.")
     if not person_present:
