@@ -55,18 +55,6 @@ class Theme(enum.Enum):
         return self.value[1]
 
 
-# Where the data of each kind of part is shown to the person.
-PART_THEMES = {
-    ExportPartKind.SITUATION: (Theme.SITUATION, Theme.HOUSEHOLD),
-    ExportPartKind.NOTES: (Theme.ACCOMPANIMENTS,),
-    ExportPartKind.SECRET_NOTES: (Theme.ACCOMPANIMENTS,),
-    ExportPartKind.PRIVATE_NOTES: (Theme.ACCOMPANIMENTS,),
-    ExportPartKind.DIAGNOSTICS: (Theme.DIAGNOSTICS,),
-    ExportPartKind.DOCUMENTS: (Theme.DOCUMENTS,),
-    ExportPartKind.RIGHTS: (Theme.RIGHTS,),
-}
-
-
 @dataclass(frozen=True)
 class Entry:
     """One piece of data: a stable machine key, a French label, a value, and how the person reads it."""
