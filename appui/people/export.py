@@ -316,7 +316,7 @@ def audit_phrase(event: AuditEvent) -> str:
     who = f"une personne de la structure {event.structure}" if event.structure else "Appui, automatiquement,"
     what = ACTION_PHRASES.get(event.action, f"a fait : {event.get_action_display().lower()}")
     why = PURPOSE_PHRASES.get(event.purpose, event.get_purpose_display().lower())
-    return f"Le {french_datetime(event.created_at)}, {who} {what} {why}."
+    return f"Le {french_datetime(event.created_at)}, {who} {what}{' ' + why if why else ''}."
 
 
 def consultation_log(person: Person) -> Iterable[Record]:

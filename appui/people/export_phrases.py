@@ -20,6 +20,8 @@ ACTION_PHRASES: dict[str, str] = {
     AuditAction.SCREENING_VIEW: "a consulté une simulation de vos droits",
     AuditAction.RIGHT_STATUS_UPDATE: "a mis à jour le suivi d'un de vos droits",
     AuditAction.CASELOAD_SCREENING: "a cherché les droits que vous ne demandez pas encore",
+    AuditAction.CASELOAD_RESULT_VIEW: "a consulté les droits que vous ne demandez pas encore",
+    AuditAction.CASELOAD_RESULT_EXPORT: "a exporté les droits que vous ne demandez pas encore",
     AuditAction.DIAGNOSTIC_CREATE: "a enregistré un diagnostic numérique",
     AuditAction.DIAGNOSTIC_VIEW: "a consulté vos diagnostics numériques",
     AuditAction.GUIDE_OVERRIDE: "a adapté un guide de démarche",
@@ -40,6 +42,7 @@ ACTION_PHRASES: dict[str, str] = {
     AuditAction.STRUCTURE_CREATE: "a créé la structure",
     AuditAction.STRUCTURE_UPDATE: "a modifié les coordonnées de la structure",
     AuditAction.MEMBER_INVITE: "a invité un membre de l'équipe",
+    AuditAction.MEMBER_INVITATION_SEND: "a envoyé une invitation à un membre de l'équipe",
     AuditAction.MEMBER_DEACTIVATE: "a désactivé un membre de l'équipe",
     AuditAction.MEMBER_REACTIVATE: "a réactivé un membre de l'équipe",
     AuditAction.USER_CREATE: "a créé un compte",
@@ -47,6 +50,7 @@ ACTION_PHRASES: dict[str, str] = {
     AuditAction.SECOND_FACTOR_RESET: "a réinitialisé une double authentification",
     AuditAction.API_TOKEN_CREATE: "a créé un jeton d'accès",
     AuditAction.API_TOKEN_REVOKE: "a révoqué un jeton d'accès",
+    AuditAction.ACCESS_REFUSED: "a tenté d'ouvrir une page de votre dossier sans en avoir le droit : Appui a refusé",
 }
 
 PURPOSE_PHRASES: dict[str, str] = {
@@ -54,4 +58,5 @@ PURPOSE_PHRASES: dict[str, str] = {
     AuditPurpose.ADMINISTRATION: "pour l'administration de la structure",
     AuditPurpose.DATA_PROTECTION: "pour contrôler la protection de vos données",
     AuditPurpose.STATISTICS: "pour les statistiques d'activité",
+    AuditPurpose.SECURITY: "",  # the action says it all
 }
