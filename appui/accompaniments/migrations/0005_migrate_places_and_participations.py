@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accompaniments", "0004_cra_fields_and_participations"),
         ("mandates", "0001_initial"),
-        ("people", "0008_person_gender_social_status"),
+        ("people", "0009_person_gender_social_status"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]

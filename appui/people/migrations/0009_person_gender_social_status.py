@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0007_search_trigrams'),
+        ('people', '0008_access_export_parts'),
     ]
 
     operations = [
