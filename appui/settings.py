@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "appui.service_alerts",
     "appui.documents",
     "appui.places",
+    "appui.orientations",
     "appui.reporting",
     "appui.demo",
     "appui.web",
@@ -251,3 +252,7 @@ APPUI_RIGHTS_WORKERS = int(os.environ.get("APPUI_RIGHTS_WORKERS", "0")) or None
 
 # Audit: personal fields of events are erased after this many days (CNIL: access logs kept 6 to 12 months).
 APPUI_AUDIT_PERSONAL_RETENTION_DAYS = int(os.environ.get("APPUI_AUDIT_PERSONAL_RETENTION_DAYS", "365"))
+
+# Imports of directory files from the web run within the request: larger files go through
+# `manage.py import_places` (see docs/annuaire.md).
+APPUI_PLACES_WEB_IMPORT_MAX_BYTES = int(os.environ.get("APPUI_PLACES_WEB_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
