@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST v1 d'Appui : personnes accompagnées et accompagnements.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ReferralStatusEnum": "appui.orientations.enums.ReferralStatus"},
 }
 
 # Set the transitional django-dsfr behaviour (mark optional fields, not required ones).

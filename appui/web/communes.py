@@ -43,6 +43,9 @@ class CommuneWidget(forms.MultiWidget):
             value = self.decompress(value[1])  # a commune given by its code only: show its name
         return super().get_context(name, value, attrs)
 
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_0" if id_ else id_  # the label names the text input (MultiWidget points it nowhere)
+
     def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
         return [data.get(name, ""), data.get(f"{name}_code", "")]
 
