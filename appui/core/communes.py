@@ -15,7 +15,7 @@ import bisect
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -198,6 +198,7 @@ def current_commune_for_former_code(code: str) -> Commune | None:
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 
 
+@lru_cache(maxsize=65_536)
 def normalize_commune_name(value: str) -> str:
     """Return a commune name as compared by the search: no accents, case or punctuation, "St" → "saint"."""
     words = normalize(value).split()

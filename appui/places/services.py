@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -242,22 +242,68 @@ def places_import(
     return report
 
 
+def _upsert(model: type[Any], rows: list[dict[str, Any]], *, unique: list[str], update: list[str]) -> None:
+    """Insert rows, or update the existing ones on ``unique`` — one statement, executed for many rows.
+
+    ``INSERT … ON CONFLICT … DO UPDATE`` means the same on SQLite and PostgreSQL. Each value goes through its
+    field's own conversion (JSON, dates), as the ORM would do; the ORM's per-value compilation is what this
+    avoids (it dominates ``bulk_create`` at 100 000 rows of 40 columns).
+    """
+    if not rows:
+        return
+    database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy
+    quote = database.ops.quote_name
+    fields = [model._meta.get_field(name) for name in rows[0]]
+    converters = [
+        (lambda value, f=field: f.get_db_prep_save(value, database))
+        if field.get_internal_type() in {"JSONField", "DateField", "DateTimeField", "DecimalField"}
+        else None
+        for field in fields
+    ]
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    assignments = ", ".join(
+        f"{quote(model._meta.get_field(name).column)} = EXCLUDED.{quote(model._meta.get_field(name).column)}"
+        for name in update
+    )
+    conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    )
+    params = [
+        [value if convert is None else convert(value) for value, convert in zip(row.values(), converters, strict=True)]
+        for row in rows
+    ]
+    with database.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+_PLACE_DEFAULTS: dict[str, Any] = {
+    "structure_id": None,
+    "is_published": True,
+    "networks": [],
+    "source_url": "",
+}
+
+
 def _write_chunk(outcomes: list[RowOutcome], *, source: str, now: datetime.datetime, report: ImportReport) -> None:
     """Create or update the chunk's places (one statement), then their services."""
     if not outcomes:
         return
     ids = [outcome.source_id for outcome in outcomes]
     existing = set(Place.objects.filter(source=source, source_id__in=ids).values_list("source_id", flat=True))
-    places = []
+    rows = []
     for outcome in outcomes:
-        fields = dict(outcome.fields)
+        fields = dict(_PLACE_DEFAULTS)
+        fields.update(outcome.fields)
         themes = [theme for service in outcome.services for theme in service["thematiques"]]
         fields.update(derived_fields(fields, themes))
-        fields["unparsed"] = outcome.unparsed
-        places.append(Place(source=source, seen_at=now, closed_at=None, updated_at=now, **fields))
-    Place.objects.bulk_create(
-        places, update_conflicts=True, unique_fields=["source", "source_id"], update_fields=IMPORT_FIELDS
-    )
+        fields.update(
+            unparsed=outcome.unparsed, source=source, seen_at=now, closed_at=None, created_at=now, updated_at=now
+        )
+        rows.append({name: fields[name] for name in PLACE_COLUMNS})
+    _upsert(Place, rows, unique=["source", "source_id"], update=IMPORT_FIELDS)
     report.updated += len(existing)
     report.created += len(outcomes) - len(existing)
     with_services = [outcome for outcome in outcomes if outcome.services]
@@ -268,18 +314,21 @@ def _write_chunk(outcomes: list[RowOutcome], *, source: str, now: datetime.datet
             "source_id", "id"
         )
     )
-    rows = []
+    service_rows = []
     for outcome in with_services:
         for service in outcome.services:
             values = {k: v for k, v in service.items() if not k.startswith("_")}
-            rows.append(
-                PlaceService(
-                    place_id=place_ids[outcome.source_id], seen_at=now, closed_at=None, updated_at=now, **values
-                )
+            values.update(
+                place_id=place_ids[outcome.source_id], seen_at=now, closed_at=None, created_at=now, updated_at=now
             )
-    PlaceService.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["place", "source_id"], update_fields=SERVICE_FIELDS
-    )
+            service_rows.append({name: values.get(name, _SERVICE_DEFAULTS.get(name)) for name in SERVICE_COLUMNS})
+    _upsert(PlaceService, service_rows, unique=["place", "source_id"], update=SERVICE_FIELDS)
+
+
+_SERVICE_DEFAULTS: dict[str, Any] = {"unparsed": {}, "location": {}}
+# Every column an import writes, in a fixed order.
+PLACE_COLUMNS = ["structure_id", "is_published", "source", "source_id", "created_at", *IMPORT_FIELDS]
+SERVICE_COLUMNS = ["place_id", "source_id", "created_at", *SERVICE_FIELDS]
 
 
 # --- A structure's own places ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ into national programmes and trainings/labels; old values carry an explanation a
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db import models
 
@@ -33,6 +33,7 @@ from .enums import (
 SEPARATORS = re.compile(r"\s*[|;]\s*")
 
 
+@lru_cache(maxsize=65_536)
 def key(value: str) -> str:
     """Return the comparison key of a value: « Étapes numériques(La Poste) » → "etapesnumeriqueslaposte"."""
     return normalize(value).replace(" ", "")
