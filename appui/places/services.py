@@ -267,8 +267,9 @@ def _upsert(model: type[Any], rows: list[dict[str, Any]], *, unique: list[str], 
         for name in update
     )
     conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
+    # Only quoted column names of the model are interpolated; every value is a parameter.
     sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
         f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
     )
     params = [
