@@ -23,7 +23,7 @@ from .retention import person_linked_models
 
 EXPORTERS: dict[str, Callable[[Person], list[dict[str, Any]]]] = {}
 
-_SKIP_FIELDS = {"search_text", "attestation_pdf", "screenshot", "content", "password"}
+_SKIP_FIELDS = {"search_text", "search_phone", "search_email", "attestation_pdf", "screenshot", "content", "password"}
 
 
 def exporter(

@@ -166,6 +166,8 @@ def person_anonymise(*, person: Person, now: datetime.datetime, actor: object = 
         "address",
         "postal_code",
         "search_text",
+        "search_phone",
+        "search_email",
         "situation_details",
     ):
         setattr(person, name, "")

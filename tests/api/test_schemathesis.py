@@ -61,6 +61,16 @@ def test_no_api_operation_answers_a_server_error(case, api_token):
     case.call_and_validate(headers={"Authorization": f"Token {api_token}"}, checks=[not_a_server_error])
 
 
+@schema.include(path="/api/v1/persons/", method="GET").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_the_person_search_answers_what_its_schema_says(case, api_token):
+    """Any query (names, typos, digits, e-mail parts) gives the documented paginated shape, with ``approximate``."""
+    case.call_and_validate(
+        headers={"Authorization": f"Token {api_token}"},
+        checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+    )
+
+
 @pytest.fixture
 def directory_token(db, keep_test_connection):
     """A social worker whose structure has a person, places nearby, a referral sent and one received."""

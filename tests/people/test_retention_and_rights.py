@@ -14,7 +14,7 @@ from django.utils import timezone
 from appui.accounts.enums import Role, StructureType
 from appui.audit.models import AuditEvent
 from appui.people.export import EXPORTERS, person_access_data
-from appui.people.models import Person
+from appui.people.models import Person, PersonSearchToken
 from appui.people.requests import RightsRequest
 from appui.people.retention import ANONYMISERS, EliminationList, apply_retention, person_linked_models
 from tests.accompaniments.factories import AccompanimentFactory
@@ -133,6 +133,8 @@ def _one_of_everything(structure, member_of):
     worker = member_of(structure, Role.TRAVAILLEUR_SOCIAL)
     dpo = member_of(structure, Role.DPO)
     person = PersonFactory(structure=structure)
+    # PersonFactory indexes the names as person_create() does: prefix rows on SQLite, none on PostgreSQL.
+    PersonSearchToken.objects.get_or_create(person=person, structure=structure, prefix="d")
     HouseholdMemberFactory(household__person=person)
     mandate = mandate_create(
         membership=worker, person=person, categories=["logement", "papiers"], duration="6m", person_present=True
@@ -177,7 +179,7 @@ def _one_of_everything(structure, member_of):
         "rights.Screening",
         "rights.RightFollowUp",
         "rights.CaseloadResult",
-        "people.PersonSearchToken",  # PersonFactory indexes the names, as person_create() does
+        "people.PersonSearchToken",
         "documents.Document",
         "diagnostics.Diagnostic",
         "people.Household",
