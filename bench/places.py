@@ -249,7 +249,8 @@ def main() -> None:
         print()
         print(
             f"import (new places)    : {first.total} rows in {first_seconds:.1f} s = "
-            f"{first.total / first_seconds:,.0f} rows/s ({first.accepted} accepted, {first.repaired} repaired, {first.rejected} rejected)"
+            f"{first.total / first_seconds:,.0f} rows/s "
+            f"({first.accepted} accepted, {first.repaired} repaired, {first.rejected} rejected)"
         )
         print(
             f"re-import (all update) : {second.total} rows in {second_seconds:.1f} s = "
