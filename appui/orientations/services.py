@@ -93,12 +93,17 @@ def default_target_kind(place: "Place") -> str:
     return TargetKind.OTHER
 
 
-def _validate(fields: dict[str, Any]) -> None:
+def _validate(fields: dict[str, Any], referral: Referral | None = None) -> None:
     errors: dict[str, str] = {}
     if "target_kind" in fields and fields["target_kind"] not in TargetKind.values:
         errors["target_kind"] = "Choisissez vers quel type de structure la personne est orientée."
     follow_up = fields.get("follow_up_on")
-    if isinstance(follow_up, datetime.date) and follow_up < timezone.localdate() - datetime.timedelta(days=1):
+    unchanged = referral is not None and follow_up == referral.follow_up_on
+    if (
+        isinstance(follow_up, datetime.date)
+        and not unchanged
+        and follow_up < timezone.localdate() - datetime.timedelta(days=1)
+    ):
         errors["follow_up_on"] = "La date de suivi ne peut pas être passée."
     if len(fields.get("contact_name") or "") > 150:
         errors["contact_name"] = "150 caractères au plus."
@@ -245,7 +250,7 @@ def referral_update(*, membership: Membership, referral: Referral, fields: dict[
     unknown = set(fields) - SENDER_FIELDS
     if unknown:
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
-    _validate(fields)
+    _validate(fields, referral)
     changed = sorted(name for name, value in fields.items() if getattr(referral, name) != value)
     for name, value in fields.items():
         setattr(referral, name, "" if value is None and name not in {"appointment_at", "follow_up_on"} else value)

@@ -282,3 +282,22 @@ def test_the_right_of_access_exports_referrals_and_anonymisation_erases_what_was
     ANONYMISERS["orientations.Referral"](person)
     referral.refresh_from_db()
     assert referral.shared_data == {} and referral.reason == "" and referral.status == ReferralStatus.NEW
+
+
+def test_a_past_follow_up_date_does_not_block_recording_the_answer(worker, person):
+    import datetime as dt
+
+    referral = orient(worker, person, PlaceFactory(), fields={"follow_up_on": timezone.localdate()})
+    Referral.objects.filter(pk=referral.pk).update(follow_up_on=timezone.localdate() - dt.timedelta(days=10))
+    referral.refresh_from_db()
+    response = logged_in_client(worker).post(
+        f"/orientations/{referral.pk}/suivi/",
+        {"status": "acceptee", "follow_up_on": referral.follow_up_on.isoformat(), "appointment_at": ""},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    with pytest.raises(ValidationError):
+        referral_update(
+            membership=worker, referral=referral, fields={"follow_up_on": timezone.localdate() - dt.timedelta(days=5)}
+        )

@@ -258,7 +258,3 @@ class PaginatedReceivedReferralSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = ReceivedReferralSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

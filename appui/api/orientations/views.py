@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appui.accompaniments.access import access_accompaniment
+from appui.api.serializers import ErrorSerializer
 from appui.core.communes import resolve_commune
 from appui.diagnostics.access import access_diagnostic, can_view_diagnostics
 from appui.orientations import services
@@ -35,7 +36,6 @@ from appui.places.selectors import DirectoryQuery, directory_search
 from appui.rights.access import access_follow_up
 
 from .serializers import (
-    ErrorSerializer,
     PaginatedReceivedReferralSerializer,
     PaginatedReferralSerializer,
     PlaceDetailSerializer,
@@ -170,6 +170,7 @@ class PlaceDetailView(APIView):
 
 class ReferralListView(APIView):
     @extend_schema(
+        operation_id="referrals_list",
         summary="Orientations envoyées par la structure",
         parameters=[
             OpenApiParameter("status", str, enum=ReferralStatus.values, description="Filtrer par statut."),
@@ -286,6 +287,7 @@ class ReferralDetailView(APIView):
 
 class ReceivedListView(APIView):
     @extend_schema(
+        operation_id="referrals_received_list",
         summary="Orientations reçues par la structure (seulement les informations partagées)",
         parameters=[OpenApiParameter("status", str, enum=ReferralStatus.values, description="Filtrer par statut.")],
         responses={200: PaginatedReceivedReferralSerializer, **ERRORS},
