@@ -484,13 +484,13 @@ def convert_france_services(raw: dict[str, Any], outcome: RowOutcome, *, today: 
     fields["updated_on"] = datetime.date.fromisoformat(date)
     days = {day: reader.text(column) for day, column in FRANCE_SERVICES_DAYS.items() if column in raw}
     if any(days.values()):
-        hours, unreadable = repair.weekly_hours_to_osm(days)
+        hours, unreadable, fixed = repair.weekly_hours_to_osm(days)
         if hours is None:
             text = "; ".join(f"{day} {value}" for day, value in days.items() if value)
             outcome.set_aside("horaires", text, "horaires illisibles : " + ", ".join(unreadable))
             hours = ""
-        else:
-            outcome.repair(repair.HOURS)
+        elif fixed:
+            outcome.repair(repair.DAY_RANGES)
         fields["opening_hours"] = hours
     else:
         fields["opening_hours"] = ""

@@ -27,6 +27,7 @@ POSTAL_PADDED = "code postal complété (zéro initial perdu)"
 POSTAL_DERIVED = "code postal déduit du code INSEE"
 COMMUNE_NAMED = "nom de la commune complété depuis le code INSEE"
 HOURS = "horaires réécrits au format OpenStreetMap"
+DAY_RANGES = "horaires d'un jour corrigés (plages répétées, chevauchantes ou vides)"
 MOJIBAKE = "caractères mal encodés corrigés"
 EMAIL = "courriel nettoyé"
 URL = "adresse web complétée ou nettoyée"
@@ -336,9 +337,9 @@ def repair_osm_hours(raw: str) -> tuple[str | None, bool]:
     return None, False
 
 
-def day_ranges(raw: str) -> list[str] | None:
-    """Return the time ranges of one day written « 09:00 - 12:00 / 13:30 - 17:00 »; [] when closed; None when
-    unreadable.
+def day_ranges(raw: str) -> tuple[list[str] | None, bool]:
+    """Return the time ranges of one day written « 09:00 - 12:00 / 13:30 - 17:00 » ([] when closed, None when
+    unreadable), and whether ranges had to be dropped or merged.
 
     Empty ranges (« 00:00 - 00:00 », used as fillers) are dropped; repeated, overlapping or touching ranges are
     merged (« 08:30 - 12:00 / 12:00 - 16:00 » is 08:30-16:00): the place is open whenever one of them says so.
@@ -346,16 +347,16 @@ def day_ranges(raw: str) -> list[str] | None:
     """
     text = raw.strip()
     if text.lower() in {"", "-", "fermé", "ferme", "fermée", "fermee"}:
-        return []
+        return [], False
     times = [int(h) * 60 + int(m or 0) for h, m in _TIME.findall(text)]
     if not times or len(times) % 2 or any(t > 24 * 60 for t in times):
-        return None
+        return None, False
     intervals: list[list[int]] = []
     for start, end in zip(times[::2], times[1::2], strict=True):
         if start == end:
             continue  # « 00:00 - 00:00 »
         if start > end or (intervals and start < intervals[-1][0]):
-            return None  # a range backwards, or out of order: a typing slip nobody can guess
+            return None, False  # a range backwards, or out of order: a typing slip nobody can guess
         intervals.append([start, end])
     merged: list[list[int]] = []
     for start, end in intervals:
@@ -363,26 +364,30 @@ def day_ranges(raw: str) -> list[str] | None:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return [f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in merged]
+    ranges = [f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in merged]
+    return ranges, len(merged) != len(times) // 2
 
 
-def weekly_hours_to_osm(days: dict[str, str]) -> tuple[str | None, list[str]]:
-    """Return the OSM expression of hours given day by day (keys Mo…Su), and the days that were unreadable.
+def weekly_hours_to_osm(days: dict[str, str]) -> tuple[str | None, list[str], bool]:
+    """Return the OSM expression of hours given day by day (keys Mo…Su), the days that were unreadable, and
+    whether some day's ranges had to be merged or dropped.
 
     Consecutive days with the same hours are grouped: « Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00 ».
     """
     parsed: dict[str, list[str]] = {}
     unreadable: list[str] = []
+    repaired = False
     for day in WEEKDAYS:
         if day not in days:
             continue
-        ranges = day_ranges(days[day])
+        ranges, fixed = day_ranges(days[day])
+        repaired = repaired or fixed
         if ranges is None:
             unreadable.append(day)
         elif ranges:
             parsed[day] = ranges
     if unreadable:
-        return None, unreadable
+        return None, unreadable, False
     rules: list[str] = []
     group: list[str] = []
 
@@ -401,5 +406,5 @@ def weekly_hours_to_osm(days: dict[str, str]) -> tuple[str | None, list[str]]:
     flush()
     expression = "; ".join(rules)
     if expression and parse_hours(expression) is None:
-        return None, list(parsed)
-    return expression, []
+        return None, list(parsed), False
+    return expression, [], repaired
