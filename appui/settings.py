@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "appui.web.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "appui.web.middleware.MembershipMiddleware",
+    "appui.web.middleware.RefusedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "appui.web.middleware.NoStoreMiddleware",
@@ -235,8 +236,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("APPUI_LOG_LEVEL", "WARNING")},
 }
 
-# django-axes reads the login from this form field (the login form names it "username", holding the e-mail).
+# django-axes reads the login from this form field (the login form names it "username", holding the e-mail),
+# and counts failures on its normalised spelling: "Mediateur@…" or a copied space earn no extra tries.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "appui.accounts.logins.lockout_key"
 
 # Field encryption key ring (appui.core.crypto): a JSON file outside the database, distinct from SECRET_KEY.
 # `make run` creates var/field-keys.json for development; production must point to its own file.
@@ -252,7 +255,20 @@ APPUI_RIGHTS_JOB_LAUNCHER = os.environ.get("APPUI_RIGHTS_JOB_LAUNCHER", "subproc
 APPUI_RIGHTS_WORKERS = int(os.environ.get("APPUI_RIGHTS_WORKERS", "0")) or None
 
 # Audit: personal fields of events are erased after this many days (CNIL: access logs kept 6 to 12 months).
+# The database keeps its own copy, which its triggers enforce and let the application lengthen only; the longer
+# of the two applies (docs/audit.md).
 APPUI_AUDIT_PERSONAL_RETENTION_DAYS = int(os.environ.get("APPUI_AUDIT_PERSONAL_RETENTION_DAYS", "365"))
+# Audit key ring (appui.audit.keys): HMAC keys sealing the audit chain, outside the database, distinct from
+# SECRET_KEY and from the field keys. `make run` creates var/audit-keys.json for development.
+APPUI_AUDIT_KEYS_FILE = os.environ.get(
+    "APPUI_AUDIT_KEYS_FILE", str(BASE_DIR / "var" / "audit-keys.json") if DEBUG else ""
+)
+# Directory the DPO keeps, outside the database, where `verify_audit --anchor` appends the signed chain head.
+APPUI_AUDIT_ANCHOR_DIR = os.environ.get(
+    "APPUI_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors") if DEBUG else ""
+)
+# An event still unlinked this long after it was written is reported by verify_audit.
+APPUI_AUDIT_LINK_GRACE_SECONDS = int(os.environ.get("APPUI_AUDIT_LINK_GRACE_SECONDS", "300"))
 
 # Imports of directory files from the web run within the request: larger files go through
 # `manage.py import_places` (see docs/annuaire.md).

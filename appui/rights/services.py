@@ -23,7 +23,7 @@ from appui.people.models import HouseholdMember, Person
 from appui.people.services import person_touch
 
 from . import exports
-from .access import can_screen
+from .access import can_screen, record_caseload_results_read
 from .caseload import CaseloadEntry, CaseloadOutcome, entries_from_csv, run_caseload
 from .csv_format import CsvFormatError, read_rows
 from .engine import EngineError, get_engine
@@ -391,6 +391,7 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             raise PermissionDenied("Ce repérage n'appartient pas à votre structure.")
     if fmt not in {"csv", "xlsx"}:
         raise ValidationError("Format inconnu : csv ou xlsx.")
+    results = list(job.results.order_by("rank"))
     rows = [
         exports.result_row(
             rank=r.rank,
@@ -400,15 +401,20 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             rights=r.rights,
             assumptions=r.assumptions,
         )
-        for r in job.results.order_by("rank")
+        for r in results
     ]
+    actor = membership.user if membership else job.created_by
     audit_record(
-        actor=membership.user if membership else job.created_by,
+        actor=actor,
         structure=job.structure,
         action=AuditAction.EXPORT,
         purpose=AuditPurpose.ACCOMPANIMENT,
         obj=job,
         detail={"format": fmt, "rows": len(rows)},
+    )
+    # Each person's own history shows that their result left Appui in a file, as a read of their record does.
+    record_caseload_results_read(
+        actor=actor, structure=job.structure, purpose=AuditPurpose.ACCOMPANIMENT, results=results, export=True
     )
     if fmt == "xlsx":
         return exports.to_xlsx(rows, exports.result_header())

@@ -57,6 +57,7 @@ urlpatterns = [
     path("accompagnements/<int:accompaniment_pk>/suivi-fait/", accompaniments.follow_up_done, name="follow_up_done"),
     path("equipe/", members.member_list, name="member_list"),
     path("equipe/inviter/", members.member_invite, name="member_invite"),
+    path("equipe/<int:membership_pk>/invitation/", members.member_invitation_resend, name="member_invitation_resend"),
     path("equipe/<int:membership_pk>/desactiver/", members.member_deactivate, name="member_deactivate"),
     path("equipe/<int:membership_pk>/reactiver/", members.member_reactivate, name="member_reactivate"),
     path(

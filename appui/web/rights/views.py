@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appui.accounts.models import Membership
-from appui.people.access import access_person
+from appui.people.access import access_person, default_purpose
 from appui.people.models import Person
 from appui.rights import services
 from appui.rights.access import (
@@ -23,6 +23,7 @@ from appui.rights.access import (
     access_follow_up,
     access_screening,
     can_screen,
+    record_caseload_results_read,
     record_screening_view,
 )
 from appui.rights.catalogue import catalogue
@@ -305,6 +306,12 @@ def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
     job = access_caseload_screening(membership=membership, pk=job_pk)
     _check_role(membership)
     page = Paginator(caseload_results(job).select_related("person"), 50).get_page(request.GET.get("page"))
+    record_caseload_results_read(
+        actor=membership.user,
+        structure=membership.structure,
+        purpose=default_purpose(membership),
+        results=page.object_list,
+    )
     return render(
         request,
         "web/rights/caseload_detail.html",
