@@ -36,6 +36,30 @@ def structure_create(*, name: str, type: str, commune_code: str, siret: str = ""
 
 
 @transaction.atomic
+def structure_update_contact(*, membership: Membership, address: str, dpo_contact: str) -> Structure:
+    """Set the structure's postal address and its DPO's contact, as told to persons (RGPD art. 13 and 15)."""
+    if not policy.can_manage_members(membership):
+        raise PermissionDenied("Seul·e le ou la responsable modifie les coordonnées de la structure.")
+    structure = Structure.objects.select_for_update().get(pk=membership.structure_id)
+    before = {"address": structure.address, "dpo_contact": structure.dpo_contact}
+    structure.address = " ".join(address.split())
+    structure.dpo_contact = " ".join(dpo_contact.split())
+    structure.full_clean()
+    structure.save(update_fields=["address", "dpo_contact"])
+    audit_record(
+        actor=membership.user,
+        structure=structure,
+        action=AuditAction.STRUCTURE_UPDATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        obj=structure,
+        detail={
+            "changed": sorted(name for name, value in before.items() if getattr(structure, name) != value),
+        },
+    )
+    return structure
+
+
+@transaction.atomic
 def user_create(
     *,
     email: str,

@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     RIGHTS_REQUEST = "person.rights_request", "Demande d'exercice de droits"
     SERVICE_ALERT_CREATE = "service_alerts.create", "Signalement d'un service en ligne"
     STRUCTURE_CREATE = "structure.create", "Création d'une structure"
+    STRUCTURE_UPDATE = "structure.update", "Modification des coordonnées de la structure"
     MEMBER_INVITE = "member.invite", "Invitation d'un membre"
     MEMBER_INVITATION_SEND = "member.invitation_send", "Envoi d'une invitation par e-mail"
     MEMBER_DEACTIVATE = "member.deactivate", "Désactivation d'un membre"

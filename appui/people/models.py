@@ -194,5 +194,6 @@ class HouseholdMember(models.Model):
         return f"{self.first_name} ({self.get_relationship_display()})"
 
 
+from .export_parts import AccessExportPart  # noqa: E402,F401
 from .requests import RightsRequest  # noqa: E402,F401  (models registered with the people app)
 from .retention import EliminationList  # noqa: E402,F401

@@ -115,6 +115,14 @@ def _rights_requests(person: Person) -> None:
     person.rights_requests.update(details="", answer="")
 
 
+@anonymiser("people.AccessExportPart")
+def _access_export_parts(person: Person) -> None:
+    # The parts sealed for the person hold their data (encrypted with their passphrase): deleted with the rest.
+    from .export_parts import AccessExportPart
+
+    AccessExportPart.objects.filter(request__person=person).delete()
+
+
 @anonymiser("diagnostics.Diagnostic")
 def _diagnostics(person: Person) -> None:
     """Answers to skill questions do not identify anyone: they stay for statistics on digital autonomy."""

@@ -271,14 +271,22 @@ def test_statistics_count_referrals_by_status_and_kind_for_a_period(
     )
 
 
-def test_the_right_of_access_exports_referrals_and_anonymisation_erases_what_was_shared(worker, person):
-    from appui.people.export import person_access_data
+def test_the_right_of_access_exports_referrals_and_anonymisation_erases_what_was_shared(worker, person, member_of):
+    from appui.people.enums import ExportPartKind
+    from appui.people.export import PartKey, Theme, build_export
+    from appui.people.export_readers import MemberReader
     from appui.people.retention import ANONYMISERS
 
     referral = orient(worker, person, PlaceFactory(name="Lieu X"))
-    data = person_access_data(person)
-    exported = data["enregistrements"]["orientations.Referral"]
-    assert exported[0]["lieu"] == "Lieu X" and exported[0]["motif de l'orientation"] == "Créer son espace CAF."
+    export = build_export(person=person, reader=MemberReader(worker, person))
+    section = next(s for s in export.sections if s.theme == Theme.REFERRALS)
+    entries = {entry.key: entry.value for entry in section.records[0].entries}
+    assert entries["place"] == "Lieu X" and entries["reason"] == "Créer son espace CAF."
+    # The DPO reads no referral in Appui: the export withholds them from the DPO as a part to hand over.
+    dpo = member_of(person.structure, Role.DPO)
+    withheld = build_export(person=person, reader=MemberReader(dpo, person))
+    assert Theme.REFERRALS not in {s.theme for s in withheld.sections}
+    assert PartKey(ExportPartKind.REFERRALS) in withheld.withheld
     ANONYMISERS["orientations.Referral"](person)
     referral.refresh_from_db()
     assert referral.shared_data == {} and referral.reason == "" and referral.status == ReferralStatus.NEW

@@ -85,6 +85,19 @@ def _request_pk(structure):
     ).pk
 
 
+def _part_pk(structure):
+    """A part of an access export waiting to be handed over: the private notes of another worker."""
+    from appui.people.export_parts import access_export_prepare
+    from appui.people.requests import rights_request_create
+
+    dpo = MembershipFactory(structure=structure, role=Role.DPO)
+    person = PersonFactory(structure=structure)
+    AccompanimentFactory(person=person, private_note="note privée")
+    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    access_export_prepare(membership=dpo, request=request)
+    return request.export_parts.get(kind="notes_privees").pk
+
+
 def _elimination_pk(structure):
     from django.utils import timezone
 
@@ -131,6 +144,7 @@ OBJECT_FACTORIES = {
     "import_pk": _import_pk,
     "referral_pk": lambda structure: ReferralFactory(person=PersonFactory(structure=structure)).pk,
     "incoming_pk": lambda structure: received_referral(structure).pk,
+    "part_pk": _part_pk,
 }
 
 

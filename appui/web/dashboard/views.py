@@ -6,6 +6,7 @@ from appui.accompaniments.access import present_accompaniment
 from appui.documents.selectors import documents_expiring
 from appui.orientations.access import can_orient
 from appui.orientations.selectors import referral_follow_ups_due, referrals_awaiting_answer
+from appui.people.export_parts import parts_to_complete
 from appui.reporting.selectors import accompaniments_on, follow_ups_due, mandates_expiring, recent_persons
 from appui.web.middleware import membership_required
 
@@ -31,6 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if can_orient(membership)
             else [],
             "referrals_awaiting": referrals_awaiting_answer(membership).count() if can_orient(membership) else 0,
+            "export_parts": parts_to_complete(membership),
             "title": "Ma journée",
             "nav": "dashboard",
         },

@@ -11,7 +11,7 @@ from appui.accounts.access import access_api_token, access_member, api_tokens_of
 from appui.accounts.second_factor import second_factor_reset
 from appui.web.middleware import membership_required
 
-from .forms import InviteForm, TokenForm
+from .forms import InviteForm, StructureContactForm, TokenForm
 
 
 @membership_required
@@ -22,6 +22,31 @@ def member_list(request: HttpRequest) -> HttpResponse:
         request,
         "web/members/list.html",
         {"members": members, "can_manage": policy.can_manage_members(membership), "title": "Équipe", "nav": "members"},
+    )
+
+
+@membership_required
+def structure_contact(request: HttpRequest) -> HttpResponse:
+    """The structure's address and DPO contact, as persons read them (notice, right-of-access export)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_manage_members(membership):
+        raise PermissionDenied
+    structure = membership.structure
+    form = StructureContactForm(
+        request.POST or None, initial={"address": structure.address, "dpo_contact": structure.dpo_contact}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.structure_update_contact(membership=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "Les coordonnées de la structure sont enregistrées.")
+            return redirect("web:member_list")
+    return render(
+        request,
+        "web/members/structure_contact.html",
+        {"form": form, "title": "Coordonnées de la structure", "nav": "members"},
     )
 
 
