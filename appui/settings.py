@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "appui.service_alerts",
     "appui.documents",
     "appui.places",
+    "appui.orientations",
     "appui.reporting",
     "appui.demo",
     "appui.web",
@@ -227,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST v1 d'Appui : personnes accompagnées et accompagnements.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ReferralStatusEnum": "appui.orientations.enums.ReferralStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "appui.api.schema.document_bad_request",
@@ -276,3 +278,7 @@ APPUI_AUDIT_ANCHOR_DIR = os.environ.get(
 )
 # An event still unlinked this long after it was written is reported by verify_audit.
 APPUI_AUDIT_LINK_GRACE_SECONDS = int(os.environ.get("APPUI_AUDIT_LINK_GRACE_SECONDS", "300"))
+
+# Imports of directory files from the web run within the request: larger files go through
+# `manage.py import_places` (see docs/annuaire.md).
+APPUI_PLACES_WEB_IMPORT_MAX_BYTES = int(os.environ.get("APPUI_PLACES_WEB_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

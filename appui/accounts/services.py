@@ -12,7 +12,6 @@ from django.utils.http import urlsafe_base64_encode
 
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
-from appui.places.models import Place
 
 from . import policy
 from .enums import Role
@@ -27,7 +26,9 @@ def structure_create(*, name: str, type: str, commune_code: str, siret: str = ""
     structure.full_clean()
     structure.save()
     # Quick entry records activities "in a place of the structure": every structure starts with one.
-    Place.objects.create(structure=structure, name=structure.name, commune_code=structure.commune_code)
+    from appui.places.services import place_create_first
+
+    place_create_first(structure=structure)
     audit_record(
         actor=by,
         structure=structure,

@@ -19,4 +19,5 @@ urlpatterns = [
     ),
     path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("", include("appui.api.rights.urls")),
+    path("", include("appui.api.orientations.urls")),
 ]

@@ -45,14 +45,20 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_RESET = "auth.second_factor_reset", "Réinitialisation de la double authentification"
     API_TOKEN_CREATE = "api_token.create", "Création d'un jeton d'API"
     API_TOKEN_REVOKE = "api_token.revoke", "Révocation d'un jeton d'API"
-    PLACE_CREATE = "place.create", "Ajout d'un lieu de la structure"
-    PLACE_UPDATE = "place.update", "Modification d'un lieu de la structure"
     STATISTICS_EXPORT = "statistics.export", "Export des activités"
     REPORT_GENERATE = "statistics.report", "Rapport d'activité mensuel"
     SHARING_UPDATE = "statistics.sharing", "Partage des statistiques avec le territoire"
     COORDINATION_GRANT = "statistics.coordination_grant", "Accès de coordination territoriale"
     COORDINATION_REVOKE = "statistics.coordination_revoke", "Retrait d'un accès de coordination"
     ACCESS_REFUSED = "access.refused", "Accès refusé"
+    PLACES_IMPORT = "places.import", "Import de lieux dans l'annuaire"
+    PLACE_CREATE = "places.create", "Création d'un lieu de la structure"
+    PLACE_UPDATE = "places.update", "Modification d'un lieu de la structure"
+    REFERRAL_CREATE = "referrals.create", "Orientation d'une personne"
+    REFERRAL_VIEW = "referrals.view", "Consultation d'une orientation"
+    REFERRAL_UPDATE = "referrals.update", "Suivi d'une orientation"
+    REFERRAL_RECEIVED_VIEW = "referrals.received_view", "Consultation d'une orientation reçue"
+    REFERRAL_ANSWER = "referrals.answer", "Réponse à une orientation reçue"
 
 
 class AuditPurpose(models.TextChoices):

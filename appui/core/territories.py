@@ -1,45 +1,10 @@
-"""Départements and EPCI (intercommunalités) of the communes, from the embedded referential (``data/``)."""
+"""The territories of statistics: a commune's département and EPCI code, and a territory's name.
 
-import csv
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+A thin layer over the communes referential (``appui.core.communes``): statistics store codes, not objects.
+"""
 
-from .communes import get_commune
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-@dataclass(frozen=True)
-class Epci:
-    code: str
-    name: str
-    kind: str
-    communes: frozenset[str]
-
-
-@cache
-def departements() -> dict[str, str]:
-    """Return the name of every département keyed by its code ("69", "2A", "971")."""
-    with (DATA_DIR / "departements.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["code"]: row["nom"] for row in csv.DictReader(handle)}
-
-
-@cache
-def epcis() -> dict[str, Epci]:
-    """Return every EPCI keyed by its SIREN code."""
-    with (DATA_DIR / "epci.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            row["code"]: Epci(
-                code=row["code"], name=row["nom"], kind=row["type"], communes=frozenset(row["communes"].split())
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
-@cache
-def _epci_by_commune() -> dict[str, str]:
-    return {commune: epci.code for epci in epcis().values() for commune in epci.communes}
+from .communes import departement_names, epcis_by_code, get_commune
+from .communes import epci_of as commune_epci
 
 
 def departement_of(commune_code: str) -> str:
@@ -49,14 +14,15 @@ def departement_of(commune_code: str) -> str:
 
 
 def epci_of(commune_code: str) -> str:
-    """Return the EPCI code of a commune, or "" when it belongs to none (or is unknown)."""
-    return _epci_by_commune().get((commune_code or "").strip().upper(), "")
+    """Return the EPCI code of a commune (an arrondissement counts in its commune's), or "" when none."""
+    epci = commune_epci(commune_code)
+    return epci.code if epci else ""
 
 
 def territory_name(kind: str, code: str) -> str:
     """Return "Rhône (69)" or the EPCI's name, or "" when the code is unknown."""
     if kind == "departement":
-        name = departements().get(code)
+        name = departement_names().get(code)
         return f"{name} ({code})" if name else ""
-    epci = epcis().get(code)
+    epci = epcis_by_code().get(code)
     return epci.name if epci else ""

@@ -47,7 +47,7 @@ from appui.people.enums import (
 from appui.people.models import Person
 from appui.people.services import household_member_add, person_anonymous_create, person_create
 from appui.places.models import Place
-from appui.places.services import own_place_create
+from appui.places.services import place_create
 
 DEMO_PASSWORD = "appui-demo-2026"
 # Every demo account shares this authenticator key (base32 in the README; `manage.py demo_otp_code` prints the
@@ -333,6 +333,7 @@ def load_demo(
     rng = random.Random(seed)
     today = timezone.localdate()
     counts = {"structures": 0, "users": 0, "persons": 0, "accompaniments": 0}
+    all_members: dict[str, dict[str, Membership]] = {}
     for demo in STRUCTURES:
         structure = structure_create(name=demo.name, type=demo.type, commune_code=demo.commune_code, siret=demo.siret)
         counts["structures"] += 1
@@ -350,6 +351,7 @@ def load_demo(
                 role=role,
                 bound_by_secrecy=role in {Role.TRAVAILLEUR_SOCIAL, Role.RESPONSABLE} or demo.type == StructureType.CCAS,
             )
+        all_members[demo.domain] = members
         writers = [members[Role.MEDIATEUR], members[Role.TRAVAILLEUR_SOCIAL], members[Role.RESPONSABLE]]
         persons: list[Person] = []
         for _ in range(persons_per_structure):
@@ -384,7 +386,7 @@ def load_demo(
         counts["persons"] += len(persons)
         manager = members[Role.RESPONSABLE]
         for name, address, postal_code, commune in demo.branches:
-            own_place_create(
+            place_create(
                 membership=manager,
                 fields={"name": name, "address": address, "postal_code": postal_code, "commune_code": commune},
             )
@@ -448,6 +450,9 @@ def load_demo(
                 membership=author, person=person, fields=fields, mandate=mandates.get(person.pk) if on_behalf else None
             )
             counts["accompaniments"] += 1
+    from .places import load_demo_places
+
+    counts.update(load_demo_places(rng=rng, members=all_members))
     return counts
 
 

@@ -85,4 +85,5 @@ urlpatterns = [
     path("", include("appui.web.documents.urls")),
     path("", include("appui.web.statistics.urls")),
     path("", include("appui.web.places.urls")),
+    path("", include("appui.web.orientations.urls")),
 ]

@@ -2,7 +2,7 @@ import factory
 
 from appui.accounts.enums import Role, StructureType
 from appui.accounts.models import Membership, Structure, User
-from appui.places.models import Place
+from appui.places.services import place_create_first
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -20,7 +20,7 @@ class StructureFactory(factory.django.DjangoModelFactory):
     def default_place(obj, create, extracted, **kwargs):  # noqa: N805
         """Every structure has a place of its own, as ``structure_create`` gives it."""
         if create:
-            Place.objects.create(structure=obj, name=f"Accueil de {obj.name}", commune_code=obj.commune_code)
+            place_create_first(structure=obj)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -88,3 +88,30 @@ def test_statistics_answers_conform_to_the_documented_schema(case, manager_token
         headers={"Authorization": f"Token {manager_token}"},
         checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
     )
+
+
+@pytest.fixture
+def directory_token(db, keep_test_connection):
+    """A social worker whose structure has a person, places nearby, a referral sent and one received."""
+    from tests.orientations.factories import ReferralFactory, received_referral
+    from tests.places.factories import OwnPlaceFactory, PlaceFactory, PlaceServiceFactory
+
+    structure = StructureFactory()
+    member = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
+    person = PersonFactory(structure=structure)
+    place = PlaceFactory(latitude=45.77, longitude=4.88, opening_hours="Mo-Fr 09:00-12:00")
+    PlaceServiceFactory(place=OwnPlaceFactory())
+    ReferralFactory(person=person, created_by=member.user, place=place)
+    received_referral(structure)
+    _, raw = api_token_create(membership=member, name="schemathesis")
+    return raw
+
+
+@schema.include(path_regex=r"^/api/v1/(places|referrals)/").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_directory_and_referral_operations_answer_what_the_document_describes(case, directory_token):
+    """The OpenAPI document describes the directory and referral answers: statuses, content types, bodies."""
+    case.call_and_validate(
+        headers={"Authorization": f"Token {directory_token}"},
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+    )

@@ -23,6 +23,7 @@ from appui.service_alerts.services import service_alert_create
 from tests.accounts.factories import MembershipFactory, StructureFactory
 from tests.diagnostics.factories import answers
 from tests.people.factories import PersonFactory
+from tests.places.factories import OwnPlaceFactory
 from tests.rights.factories import RightFollowUpFactory
 
 TODAY = datetime.date.today()
@@ -91,7 +92,7 @@ def build() -> Dataset:
     StatisticsSharing.objects.create(structure=structures["A"], with_departement=True, with_epci=True)
     StatisticsSharing.objects.create(structure=structures["B"], with_departement=True, with_epci=False)
     StatisticsSharing.objects.create(structure=structures["C"], with_departement=True, with_epci=True)
-    branch = Place.objects.create(structure=structures["A"], name="Antenne des Buers", commune_code="69266")
+    branch = OwnPlaceFactory(structure=structures["A"], name="Antenne des Buers", commune_code="69266")
     main = Place.objects.of_structure(structures["A"].pk).order_by("id").first()
     members = {
         "mA": MembershipFactory(structure=structures["A"], role=Role.RESPONSABLE),

@@ -17,7 +17,9 @@ from tests.accounts.factories import MembershipFactory
 from tests.conftest import logged_in_client
 from tests.diagnostics.factories import DiagnosticFactory
 from tests.documents.factories import DocumentFactory
+from tests.orientations.factories import ReferralFactory, received_referral
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
+from tests.places.factories import OwnPlaceFactory, PlaceServiceFactory
 from tests.rights.factories import CaseloadScreeningFactory, RightFollowUpFactory, ScreeningFactory
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -113,10 +115,15 @@ def _report_pk(structure):
     return report.pk
 
 
-def _place_pk(structure):
-    from appui.places.models import Place
+def _import_pk(structure):
+    from django.utils import timezone
 
-    return Place.objects.create(structure=structure, name="Antenne", commune_code="69266").pk
+    from appui.places.models import PlaceImport, PlaceSource
+
+    source = PlaceSource.objects.create(name=f"source-{structure.pk}", structure=structure)
+    return PlaceImport.objects.create(
+        source=source, structure=structure, filename="lieux.csv", format="lieux-v1", started_at=timezone.now()
+    ).pk
 
 
 # One factory per kind of object id: it creates an object of the given structure and returns its pk.
@@ -137,7 +144,14 @@ OBJECT_FACTORIES = {
     "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,
     "report_pk": _report_pk,
-    "place_pk": _place_pk,
+    # Another structure's place that it did not publish (its published places are in everyone's directory).
+    "place_pk": lambda structure: OwnPlaceFactory(structure=structure, is_published=False).pk,
+    # Editing pages of a structure's own places: even a published place of another structure is out of reach.
+    "own_place_pk": lambda structure: OwnPlaceFactory(structure=structure, is_published=True).pk,
+    "own_service_pk": lambda structure: PlaceServiceFactory(place__structure=structure).pk,
+    "import_pk": _import_pk,
+    "referral_pk": lambda structure: ReferralFactory(person=PersonFactory(structure=structure)).pk,
+    "incoming_pk": lambda structure: received_referral(structure).pk,
     "part_pk": _part_pk,
 }
 

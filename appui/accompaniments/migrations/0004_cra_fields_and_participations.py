@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accompaniments', '0003_encrypt_sensitive_fields'),
         ('accounts', '0003_retention'),
-        ('people', '0009_person_gender_social_status'),
+        ('people', '0010_person_gender_social_status'),
         ('places', '0001_place'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

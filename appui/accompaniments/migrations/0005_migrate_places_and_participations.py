@@ -14,6 +14,8 @@ The rules are written out here (not imported) so that this migration keeps doing
 import datetime
 from itertools import islice
 
+import uuid
+
 from django.db import migrations
 from django.db.models import OuterRef, Subquery
 
@@ -68,8 +70,17 @@ def forward(apps, schema_editor):
     for structure in Structure.objects.all():
         place = Place.objects.filter(structure=structure).order_by("id").first()
         if place is None:
+            # A structure's own place (source "appui"), not published in the directory until the manager
+            # completes and publishes it.
             place = Place.objects.create(
-                structure=structure, name=structure.name, address=structure.address, commune_code=structure.commune_code
+                structure=structure,
+                name=structure.name,
+                address=structure.address,
+                commune_code=structure.commune_code,
+                source="appui",
+                source_id=uuid.uuid4().hex,
+                is_published=False,
+                collected_by=structure.name[:200],
             )
         Accompaniment.objects.filter(structure=structure, place_legacy="sur_place").update(
             place_kind="lieu_activite", place=place
@@ -138,7 +149,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accompaniments", "0004_cra_fields_and_participations"),
         ("mandates", "0001_initial"),
-        ("people", "0009_person_gender_social_status"),
+        ("places", "0002_directory"),
+        ("people", "0010_person_gender_social_status"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]

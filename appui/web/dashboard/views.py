@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from appui.accompaniments.access import present_accompaniment
 from appui.documents.selectors import documents_expiring
+from appui.orientations.access import can_orient
+from appui.orientations.selectors import referral_follow_ups_due, referrals_awaiting_answer
 from appui.people.export_parts import parts_to_complete
 from appui.reporting.selectors import accompaniments_on, follow_ups_due, mandates_expiring, recent_persons
 from appui.web.middleware import membership_required
@@ -26,6 +28,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "follow_ups": list(follow_ups_due(membership, today)[:50]),
             "expiring_mandates": list(mandates_expiring(membership)[:20]),
             "expiring_documents": list(documents_expiring(membership)[:20]),
+            "referral_follow_ups": list(referral_follow_ups_due(membership, today)[:50])
+            if can_orient(membership)
+            else [],
+            "referrals_awaiting": referrals_awaiting_answer(membership).count() if can_orient(membership) else 0,
             "export_parts": parts_to_complete(membership),
             "title": "Ma journée",
             "nav": "dashboard",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0008_access_export_parts'),
+        ('people', '0009_referral_export_part'),
     ]
 
     operations = [
