@@ -24,3 +24,6 @@ APPUI_FIELD_KEYS = (
     '{"current": "test1", "keys": {"test1": "02vWrm94YhaAcDsejn1lyINKbsXVSZmh6TL3n90lTys=", '
     '"test0": "1Bq0trQ/USWPZxj1lMwsal39dnSGBym3fWFKdmrPXOg="}}'
 )
+
+# Tests never run collectstatic: whitenoise looks for files on each request instead of indexing STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True

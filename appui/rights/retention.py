@@ -26,7 +26,7 @@ def _export_follow_ups(person: Person) -> list[dict[str, Any]]:
 
 @exporter("rights.CaseloadResult")
 def _export_caseload_results(person: Person) -> list[dict[str, Any]]:
-    return [row(r) for r in CaseloadResult.objects.filter(person=person).order_by("job_id", "rank")]
+    return [row(r) for r in CaseloadResult.objects.filter(person=person).order_by("job_id", "position")]
 
 
 @anonymiser("rights.Screening")

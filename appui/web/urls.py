@@ -73,4 +73,5 @@ urlpatterns = [
     path("", include("appui.web.mandates.urls")),
     path("", include("appui.web.service_alerts.urls")),
     path("", include("appui.web.documents.urls")),
+    path("", include("appui.web.runtime.urls")),
 ]
