@@ -158,6 +158,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "appui.runtime.scheduled.clean_task_history",
     ),
     ScheduledJob(
+        "reperages_echoues",
+        "Repérages échoués : effacement des fichiers gardés pour les relancer (après 7 jours)",
+        daily("04:50"),
+        "appui.runtime.scheduled.purge_failed_caseloads",
+    ),
+    ScheduledJob(
         "rappels_mandats",
         "Rappels des mandats qui arrivent à échéance",
         daily("07:30"),

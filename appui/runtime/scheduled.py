@@ -84,3 +84,11 @@ def clean_task_history(*, slot: datetime.datetime) -> JobReport:
         f"{_plural(pruned.tasks, 'tâche terminée oubliée', 'tâches terminées oubliées')}, "
         f"{_plural(pruned.runs, 'exécution planifiée oubliée', 'exécutions planifiées oubliées')}."
     )
+
+
+def purge_failed_caseloads(*, slot: datetime.datetime) -> JobReport:
+    """Erase the households kept by caseload screenings that failed more than 7 days ago (appui.rights.jobs)."""
+    from appui.rights.jobs import caseload_inputs_purge
+
+    count = caseload_inputs_purge(older_than=timezone.now() - datetime.timedelta(days=7))
+    return JobReport(f"{_plural(count, 'donnée effacée', 'données effacées')} de repérages échoués.")

@@ -39,11 +39,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        if not logging.getLogger("appui").handlers and options["verbosity"] > 0:
-            handler = logging.StreamHandler(self.stdout)
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        if options["verbosity"] > 0:
+            # Each task's start and end, each lost task given back, the engine's warm-up: through the settings'
+            # console handler (journald on a server).
             for name in ("appui", "django_tasks_db", "django_tasks"):
-                logging.getLogger(name).addHandler(handler)
                 logging.getLogger(name).setLevel(logging.INFO)
         worker_id = options["worker_id"] or f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(6)}"
         queues = [q for q in options["queues"].split(",") if q]
