@@ -1,9 +1,11 @@
 """The schedule of recurring jobs: a small registry read by every background worker.
 
 A job is added with one line in ``SCHEDULE``: a name, the label shown to the manager and the DPO, when it runs,
-and the dotted path of a function called as ``function(slot=<the planned time>)``. The function returns a
-``JobReport`` (or a sentence), raises ``JobFailedError`` with a French reason for a failure to show, or lets any other
-exception escape (the run is then retried, up to ``APPUI_TASK_MAX_ATTEMPTS`` attempts).
+and the dotted path of a function called as ``function(slot=<the planned time>)`` — or with the keyword arguments
+``arguments(slot)`` returns, for instance ``arguments=month_before`` for a service that takes ``month=`` (the
+first day of the month before the slot). The function returns a ``JobReport`` (or a sentence), raises
+``JobFailedError`` with a French reason for a failure to show, or lets any other exception escape (the run is then
+retried, up to ``APPUI_TASK_MAX_ATTEMPTS`` attempts).
 
 Every worker looks at the schedule every few seconds; the first one to record a slot in ``ScheduledRun`` (unique
 job and slot) queues it, so a slot runs once whatever the number of workers and machines. A slot missed while no
@@ -120,16 +122,30 @@ def previous_month(slot: datetime.datetime) -> datetime.date:
     return (local - datetime.timedelta(days=1)).replace(day=1)
 
 
+def slot_only(slot: datetime.datetime) -> dict[str, object]:
+    """Call a scheduled function with the planned time: ``function(slot=…)`` (the default)."""
+    return {"slot": slot}
+
+
+def month_before(slot: datetime.datetime) -> dict[str, object]:
+    """Call a monthly service with the month before the slot: ``function(month=<its first day>)``."""
+    return {"month": previous_month(slot)}
+
+
 @dataclass(frozen=True)
 class ScheduledJob:
     name: str
     label: str
     when: Frequency
     function: str
+    arguments: Callable[[datetime.datetime], dict[str, object]] = slot_only
 
     @cached_property
     def callable(self) -> Callable[..., JobReport | str | None]:
         return import_string(self.function)  # type: ignore[no-any-return]
+
+    def run(self, slot: datetime.datetime) -> JobReport | str | None:
+        return self.callable(**self.arguments(slot))
 
 
 SCHEDULE: tuple[ScheduledJob, ...] = (

@@ -115,7 +115,7 @@ def scheduled_run_execute(*, run_id: int, worker_id: str) -> None:
         _run_finish(run_id, status=RunStatus.FAILED, error="Cette tâche n'existe plus dans le calendrier.")
         return
     try:
-        outcome = job.callable(slot=run.slot)
+        outcome = job.run(run.slot)
     except JobFailedError as exc:
         _run_finish(run_id, status=RunStatus.FAILED, error=str(exc))
         return

@@ -45,6 +45,10 @@ def finds_a_problem(*, slot: datetime.datetime) -> JobReport:
     raise JobFailedError("Journal des accès altéré : premier événement en cause : événement n° 7.")
 
 
+def monthly_report(*, month: datetime.date) -> str:
+    return f"Rapport de {month:%m/%Y} prêt."
+
+
 TEST_SCHEDULE = (
     ScheduledJob("rapport", "Rapport de test", daily("04:00"), "tests.runtime.tasks.report_per_structure"),
     ScheduledJob("verification", "Vérification de test", daily("04:30"), "tests.runtime.tasks.finds_a_problem"),

@@ -11,7 +11,7 @@ from appui.accounts.enums import Role
 from appui.runtime import services
 from appui.runtime.enums import RunStatus, WorkerState
 from appui.runtime.models import ScheduledRun
-from appui.runtime.schedule import SCHEDULE, daily, every, monthly, previous_month
+from appui.runtime.schedule import SCHEDULE, ScheduledJob, daily, every, month_before, monthly, previous_month
 
 from .support import run_queued_tasks
 from .tasks import TEST_SCHEDULE
@@ -85,6 +85,23 @@ def test_runs_are_recorded_with_their_result_or_their_failure(settings):
     assert done.started_at <= done.finished_at and done.worker_id == "test-worker"
     failed = ScheduledRun.objects.get(job="verification")
     assert failed.status == RunStatus.FAILED and "événement n° 7" in failed.error
+
+
+@pytest.mark.django_db
+def test_a_monthly_service_is_called_for_the_month_before_its_slot(settings):
+    settings.APPUI_SCHEDULE = (
+        ScheduledJob(
+            "rapport_mensuel",
+            "Rapport mensuel",
+            monthly(day=1, at="06:00"),
+            "tests.runtime.tasks.monthly_report",
+            arguments=month_before,
+        ),
+    )
+    services.scheduled_slots_claim(now=paris(2027, 1, 3, 10, 0))
+    run_queued_tasks()
+    run = ScheduledRun.objects.get()
+    assert run.slot == paris(2027, 1, 1, 6, 0) and run.summary == "Rapport de 12/2026 prêt."
 
 
 @pytest.mark.django_db
