@@ -97,6 +97,9 @@ class Heartbeat(threading.Thread):
                 # The database may be restarting, or busy (SQLite): try again at the next beat.
                 logger.warning("Heartbeat of worker %s failed", self.worker.worker_id, exc_info=True)
                 connection.close()
+            except Exception:
+                # Never let the thread die: a silent worker would be taken for lost and its task run twice.
+                logger.exception("Heartbeat of worker %s: unexpected error", self.worker.worker_id)
             self.stopping.wait(self.interval)
         connection.close()
 
