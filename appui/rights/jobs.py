@@ -357,17 +357,27 @@ def caseload_job_give_up(*, job_id: int, reason: str) -> None:
         _start_next(job.structure_id)
 
 
-def caseload_job_relaunch(*, job: CaseloadScreening) -> None:
-    """Put a failed job back in the queue: its chunks not done run again, the others are kept."""
+def caseload_job_relaunch(*, job: CaseloadScreening) -> bool:
+    """Put a failed job back in the queue: its chunks not done run again, the others are kept.
+
+    Return False when the job was no longer failed. Its chunks are locked before the job, in the order every
+    chunk's last transaction takes them (no deadlock with a chunk finishing late).
+    """
     from .tasks import start_caseload_screening
 
-    CaseloadChunk.objects.filter(job=job).exclude(status=ChunkStatus.DONE).update(
-        status=ChunkStatus.PENDING, attempts=0, worker_id="", started_at=None
-    )
-    CaseloadScreening.objects.filter(pk=job.pk, status=CaseloadStatus.FAILED).update(
-        status=CaseloadStatus.PENDING, failure_message="", finished_at=None, duration_seconds=None
-    )
-    start_caseload_screening.enqueue(job.pk)
+    with transaction.atomic():
+        to_redo = [
+            c.pk for c in CaseloadChunk.objects.select_for_update().filter(job=job).exclude(status=ChunkStatus.DONE)
+        ]
+        if not CaseloadScreening.objects.filter(pk=job.pk, status=CaseloadStatus.FAILED).update(
+            status=CaseloadStatus.PENDING, failure_message="", finished_at=None, duration_seconds=None
+        ):
+            return False
+        CaseloadChunk.objects.filter(pk__in=to_redo).update(
+            status=ChunkStatus.PENDING, attempts=0, worker_id="", started_at=None
+        )
+        start_caseload_screening.enqueue(job.pk)
+    return True
 
 
 def caseload_inputs_purge(*, older_than: Any) -> int:

@@ -222,14 +222,15 @@ def caseload_screening_relaunch(*, membership: Membership, job: CaseloadScreenin
     _check_may_screen(membership)
     if job.structure_id != membership.structure_id:
         raise PermissionDenied("Ce repérage n'appartient pas à votre structure.")
-    job = CaseloadScreening.objects.select_for_update().get(pk=job.pk)
+    job.refresh_from_db()
     if job.status != CaseloadStatus.FAILED:
         raise ValidationError("Seul un repérage échoué peut être relancé.")
     if not job.can_relaunch:
         raise ValidationError(
             "Ce repérage ne peut plus être relancé : ses données ont été effacées. Lancez un nouveau repérage."
         )
-    jobs.caseload_job_relaunch(job=job)
+    if not jobs.caseload_job_relaunch(job=job):
+        raise ValidationError("Ce repérage a changé d'état entre-temps : rechargez la page.")
     audit_record(
         actor=membership.user,
         structure=membership.structure,
