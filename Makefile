@@ -20,6 +20,7 @@ install: $(STAMP)
 migrate: install
 	mkdir -p var
 	$(BIN)/python manage.py init_field_keys
+	$(BIN)/python manage.py init_audit_keys
 	$(BIN)/python manage.py migrate --verbosity 0
 
 demo: migrate

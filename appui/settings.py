@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "appui.web.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "appui.web.middleware.MembershipMiddleware",
+    "appui.web.middleware.RefusedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "appui.web.middleware.NoStoreMiddleware",
@@ -229,12 +230,21 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "appui.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Appui",
     "DESCRIPTION": "API REST v1 d'Appui : personnes accompagnées et accompagnements.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "appui.api.schema.document_bad_request",
+    ],
 }
 
 # Set the transitional django-dsfr behaviour (mark optional fields, not required ones).
@@ -247,8 +257,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("APPUI_LOG_LEVEL", "WARNING")},
 }
 
-# django-axes reads the login from this form field (the login form names it "username", holding the e-mail).
+# django-axes reads the login from this form field (the login form names it "username", holding the e-mail),
+# and counts failures on its normalised spelling: "Mediateur@…" or a copied space earn no extra tries.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "appui.accounts.logins.lockout_key"
 
 # Field encryption key ring (appui.core.crypto): a JSON file outside the database, distinct from SECRET_KEY.
 # `make run` creates var/field-keys.json for development; production must point to its own file.
@@ -263,7 +275,20 @@ APPUI_OPENFISCA_API_TIMEOUT = float(os.environ.get("APPUI_OPENFISCA_API_TIMEOUT"
 APPUI_RIGHTS_WORKERS = int(os.environ.get("APPUI_RIGHTS_WORKERS", "0")) or None
 
 # Audit: personal fields of events are erased after this many days (CNIL: access logs kept 6 to 12 months).
+# The database keeps its own copy, which its triggers enforce and let the application lengthen only; the longer
+# of the two applies (docs/audit.md).
 APPUI_AUDIT_PERSONAL_RETENTION_DAYS = int(os.environ.get("APPUI_AUDIT_PERSONAL_RETENTION_DAYS", "365"))
+# Audit key ring (appui.audit.keys): HMAC keys sealing the audit chain, outside the database, distinct from
+# SECRET_KEY and from the field keys. `make run` creates var/audit-keys.json for development.
+APPUI_AUDIT_KEYS_FILE = os.environ.get(
+    "APPUI_AUDIT_KEYS_FILE", str(BASE_DIR / "var" / "audit-keys.json") if DEBUG else ""
+)
+# Directory the DPO keeps, outside the database, where `verify_audit --anchor` appends the signed chain head.
+APPUI_AUDIT_ANCHOR_DIR = os.environ.get(
+    "APPUI_AUDIT_ANCHOR_DIR", str(BASE_DIR / "var" / "audit-anchors") if DEBUG else ""
+)
+# An event still unlinked this long after it was written is reported by verify_audit.
+APPUI_AUDIT_LINK_GRACE_SECONDS = int(os.environ.get("APPUI_AUDIT_LINK_GRACE_SECONDS", "300"))
 
 # Background work (appui.runtime): Django's Tasks framework (the django-tasks backport of Django 6's
 # django.tasks) with its database backend: no extra server, on SQLite as on PostgreSQL. Workers are

@@ -95,6 +95,8 @@ def production_environment(database_url: str, workdir: Path) -> dict[str, str]:
         "APPUI_SECRET_KEY": secrets.token_urlsafe(48),
         "APPUI_ALLOWED_HOSTS": "127.0.0.1",
         "APPUI_FIELD_KEYS_FILE": str(workdir / "field-keys.json"),
+        "APPUI_AUDIT_KEYS_FILE": str(workdir / "audit-keys.json"),
+        "APPUI_AUDIT_ANCHOR_DIR": str(workdir / "audit-anchors"),
         "APPUI_STATIC_ROOT": str(workdir / "static"),
         "APPUI_SSL_REDIRECT": "0",
         "APPUI_SECURE_COOKIES": "0",
@@ -106,10 +108,11 @@ def production_environment(database_url: str, workdir: Path) -> dict[str, str]:
 def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
     sys.path.insert(0, str(REPO_ROOT))
+    from appui.audit.keys import new_audit_keyring_json
     from appui.core.crypto import new_keyring_json
 
-    keys = Path(env["APPUI_FIELD_KEYS_FILE"])
-    keys.write_text(new_keyring_json(), encoding="utf-8")
+    Path(env["APPUI_FIELD_KEYS_FILE"]).write_text(new_keyring_json(), encoding="utf-8")
+    Path(env["APPUI_AUDIT_KEYS_FILE"]).write_text(new_audit_keyring_json(), encoding="utf-8")
     import django
 
     django.setup()

@@ -11,11 +11,13 @@ With ``DATABASE_URL`` it migrates that database: give it a new, empty, throwaway
 a database that already holds tables, so that it never writes into a real one.
 
 It creates one structure and one social worker (through the account and second-factor services), bulk-inserts
-the persons (a benchmark fixture: no audit, no per-person validation), then requests the search page through
-Django's test client logged in as that member, end to end (middleware, session, query, template), and prints
-the latency of each kind of query. ``--requests`` is the number of measured requests per kind of query; a kind
-stops earlier once it has used its time budget (``--budget`` seconds, after at least 20 requests), so the
-whole run stays within a few minutes even when the search is slow. The "n" column tells how many were made.
+the persons (a benchmark fixture: no audit, no per-person validation; the search fields are computed by the same
+functions as person_create()), then requests the search page through Django's test client logged in as that
+member, end to end (middleware, session, query, template), and prints the latency of each kind of query: names,
+typos (approximate results), phone numbers in several writings, e-mail addresses. ``--requests`` is the number
+of measured requests per kind of query; a kind stops earlier once it has used its time budget (``--budget``
+seconds, after at least 20 requests), so the whole run stays within a few minutes even when the search is slow.
+The "n" column tells how many were made; "results" is the count the page shows.
 """
 
 import argparse
@@ -44,13 +46,30 @@ FIRST_NAMES = [
 ]  # fmt: skip
 COMMUNE_CODES = ["69266", "69123", "69029", "69259", "69290", "75056", "13055", "33063"]
 
-FILE_NUMBER = "2000-04242"
+TARGET = 4242  # the person the file number, phone and e-mail queries look for (the middle one in a smaller run)
 BROAD_QUERY = "mar"  # a partial name, as typed in the live search: thousands of matches
+PHONE_WRITINGS = ("06 {} {} {} {}", "06{}{}{}{}", "+33 6 {} {} {} {}", "06.{}.{}.{}.{}")
 
 
 def file_number(i: int) -> str:
     """Return the i-th file number: unique in the structure, and of the "YYYY-NNNNN" form the search knows."""
     return f"{2000 + i // 100000}-{i % 100000:05d}"
+
+
+def phone(i: int) -> str:
+    """Return the i-th person's mobile number (unique: 7919 is prime to 10^8), in one of several writings."""
+    digits = f"{(i * 7919) % 10**8:08d}"
+    pairs = [digits[k : k + 2] for k in range(0, 8, 2)]
+    return PHONE_WRITINGS[i % len(PHONE_WRITINGS)].format(*pairs)
+
+
+def email(i: int, first: str, last: str) -> str:
+    """Return an e-mail address for one person in three (the others have none)."""
+    from appui.core.text import normalize
+
+    if i % 3:
+        return ""
+    return f"{normalize(first).replace(' ', '')}.{normalize(last).replace(' ', '')}.{i}@exemple.fr"
 
 
 def parse_args() -> argparse.Namespace:
@@ -104,15 +123,24 @@ def create_member():  # type: ignore[no-untyped-def]
     return membership_create(user=user, structure=structure, role=Role.TRAVAILLEUR_SOCIAL, bound_by_secrecy=True)
 
 
-def fill_persons(structure, count: int, batch_size: int, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
-    """Insert ``count`` persons with bulk_create; names from a few hundred combinations, some with a suffix."""
+def target_index(count: int) -> int:
+    return min(TARGET, count // 2 // 3 * 3)  # a multiple of 3: the target has an e-mail address
+
+
+def fill_persons(structure, count: int, batch_size: int, rng: random.Random) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Insert ``count`` persons with bulk_create; names from a few hundred combinations, some with a suffix.
+
+    Return the file number, phone number and e-mail address of the target person (searched for below).
+    """
     from django.db import connection, transaction
 
-    from appui.core.text import normalize
     from appui.people.models import Person, PersonSearchToken
-    from appui.people.search_index import person_prefixes
+    from appui.people.search_index import person_prefixes, search_fields, uses_prefix_rows
 
     today = datetime.date(2026, 11, 1)
+    with_prefix_rows = uses_prefix_rows()
+    target: dict[str, str] = {}
+    wanted = target_index(count)
     for start in range(0, count, batch_size):
         batch = []
         for i in range(start, min(start + batch_size, count)):
@@ -121,6 +149,9 @@ def fill_persons(structure, count: int, batch_size: int, rng: random.Random) -> 
             if rng.random() < 0.25:
                 last = f"{last} {rng.randint(2, 99)}"
             birth_date = datetime.date(1935, 1, 1) + datetime.timedelta(days=rng.randrange(73 * 365))
+            contact = {"phone": phone(i) if i % 10 < 7 or i == wanted else "", "email": email(i, first, last)}
+            if i == wanted:
+                target = {"file_number": file_number(i), **contact}
             batch.append(
                 Person(
                     structure=structure,
@@ -130,23 +161,25 @@ def fill_persons(structure, count: int, batch_size: int, rng: random.Random) -> 
                     birth_date=None if rng.random() < 0.1 else birth_date,  # some know only the year
                     birth_year=birth_date.year,
                     informed_at=today - datetime.timedelta(days=rng.randrange(900)),
-                    search_text=normalize(f"{last} {first}"),
                     commune_code=rng.choice(COMMUNE_CODES),
+                    **contact,
+                    **search_fields(last_name=last, first_name=first, **contact),
                 )
             )
         with transaction.atomic():
             created = Person.objects.bulk_create(batch, batch_size=batch_size)
-            # The name search index, as person_create() builds it (appui.people.search_index).
-            PersonSearchToken.objects.bulk_create(
-                [
-                    PersonSearchToken(person_id=person.pk, structure_id=structure.pk, prefix=prefix)
-                    for person in created
-                    for prefix in person_prefixes(person)
-                ],
-                batch_size=batch_size * 10,
-            )
+            if with_prefix_rows:  # the SQLite name index, as person_create() builds it (appui.people.search_index)
+                PersonSearchToken.objects.bulk_create(
+                    [
+                        PersonSearchToken(person_id=person.pk, structure_id=structure.pk, prefix=prefix)
+                        for person in created
+                        for prefix in person_prefixes(person)
+                    ],
+                    batch_size=batch_size * 10,
+                )
     with connection.cursor() as cursor:  # fresh statistics, as a production database would have
         cursor.execute("ANALYZE")
+    return target
 
 
 def verified_device(user):  # type: ignore[no-untyped-def]
@@ -234,7 +267,11 @@ def main() -> None:
         migrate()
         membership = create_member()
         migrated = time.perf_counter()
-        fill_persons(membership.structure, args.persons, args.batch_size, random.Random(args.seed))
+        target = fill_persons(membership.structure, args.persons, args.batch_size, random.Random(args.seed))
+        from appui.core.text import normalize_phone
+
+        digits = normalize_phone(target["phone"])
+        spaced = " ".join(digits[k : k + 2] for k in range(0, 10, 2))
         filled = time.perf_counter()
         # APPUI_DEBUG=1 only provides a development secret key: measure without the debug SQL cursor and
         # query log, as in production.
@@ -249,13 +286,23 @@ def main() -> None:
             ("first last", {"q": "Hélène Lefèvre"}, {}),
             ("birth year", {"q": "1962"}, {}),
             ("name + year", {"q": "lefevre 1962"}, {}),
-            ("file number", {"q": FILE_NUMBER}, {}),
+            ("file number", {"q": target["file_number"]}, {}),
             ("no match", {"q": "zzyzx"}, {}),
             (f"partial '{BROAD_QUERY}'", {"q": BROAD_QUERY}, {}),
             (f"partial '{BROAD_QUERY}', page 2", {"q": BROAD_QUERY, "page": "2"}, {}),
+            ("two letters 'le'", {"q": "le"}, {}),
+            ("typo 'Lefvre'", {"q": "Lefvre"}, {}),
+            ("typo 'Kouasi'", {"q": "Kouasi"}, {}),
+            ("typo 'helene lefvre'", {"q": "helene lefvre"}, {}),
+            ("phone '06 12 34 56 78'", {"q": spaced}, {}),
+            ("phone '+33 6 12 34 56 78'", {"q": "+33 " + spaced[1:]}, {}),
+            ("phone, first digits '06 12 3'", {"q": spaced[:7]}, {}),
+            ("e-mail", {"q": target["email"].upper()}, {}),
+            ("e-mail, beginning", {"q": target["email"].split("@")[0] + "@"}, {}),
             ("htmx: last name, no accents", {"q": "lefevre"}, htmx),
             ("htmx: first last", {"q": "helene lefevre"}, htmx),
             (f"htmx: partial '{BROAD_QUERY}'", {"q": BROAD_QUERY}, htmx),
+            ("htmx: typo 'Kouasi'", {"q": "Kouasi"}, htmx),
             ("htmx: no match", {"q": "zzyzx"}, htmx),
         ]
         rows = []

@@ -25,5 +25,12 @@ APPUI_FIELD_KEYS = (
     '"test0": "1Bq0trQ/USWPZxj1lMwsal39dnSGBym3fWFKdmrPXOg="}}'
 )
 
+# A fixed audit key ring (never used outside tests), and no anchor directory unless a test sets one.
+APPUI_AUDIT_KEYS_FILE = ""
+APPUI_AUDIT_KEYS = (
+    '{"current": "audit1", "keys": {"audit1": "m2W0r5yXQm3mJ1k8b0Qk5XKp0m1yKpZ3p9vL0q4d9Xc=", '
+    '"audit0": "Tq1cW3xY7p0aZb5nE8rU2iO4lK6jH9gF1dS3aQ5wE7o="}}'
+)
+APPUI_AUDIT_ANCHOR_DIR = ""
 # Tests never run collectstatic: whitenoise looks for files on each request instead of indexing STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True

@@ -10,6 +10,7 @@ from django.utils import timezone
 from appui.core.communes import validate_commune_code
 
 from .enums import Role, StructureType
+from .logins import normalize_login
 
 
 class UserManager(BaseUserManager["User"]):
@@ -18,14 +19,14 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
         if not email:
             raise ValueError("Une adresse e-mail est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_login(self.normalize_email(email)), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        """Find an account by e-mail, ignoring case: people type their address as they wish."""
-        return self.get(email__iexact=(username or "").strip())
+        """Find an account by e-mail whatever its spelling: people type their address as they wish."""
+        return self.get(email__iexact=normalize_login(username))
 
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
         extra.setdefault("is_staff", True)
@@ -127,6 +128,7 @@ class Membership(models.Model):
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     deactivated_at = models.DateTimeField("désactivée le", null=True, blank=True)
+    invitation_sent_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -139,6 +141,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.structure} ({self.get_role_display()})"
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Whether the member has not chosen a password yet (their invitation link is still to be used)."""
+        return self.is_active and not self.user.has_usable_password()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):

@@ -33,4 +33,6 @@ class HasMembership(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         membership = resolve_membership(request)
         request.membership = membership  # type: ignore[attr-defined]
+        # Also on the underlying request, where the middleware that journals refused requests looks for it.
+        request._request.membership = membership  # type: ignore[attr-defined]
         return membership is not None

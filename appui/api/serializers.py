@@ -43,7 +43,21 @@ class PersonSerializer(serializers.Serializer):
 
 class PersonCreateSerializer(PersonSerializer):
     allow_duplicate = serializers.BooleanField(
-        required=False, default=False, write_only=True, help_text="Créer malgré un doublon probable."
+        required=False,
+        default=False,
+        write_only=True,
+        help_text="Créer sans vérifier les doublons probables.",
+    )
+    confirmed_duplicates = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        write_only=True,
+        max_length=50,
+        help_text=(
+            "Identifiants des doublons probables déjà examinés (réponse 409) : la fiche est créée si aucun autre "
+            "doublon probable n'apparaît."
+        ),
     )
 
 
@@ -54,6 +68,25 @@ class PersonSummarySerializer(serializers.Serializer):
     first_name = serializers.CharField()
     birth_date = serializers.DateField(allow_null=True)
     birth_year = serializers.IntegerField(allow_null=True)
+
+
+class PersonSearchPageSerializer(serializers.Serializer):
+    """One page of a person search (the shape the API returns; documents the OpenAPI schema)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    approximate = serializers.BooleanField(
+        help_text="Vrai quand aucun nom ne correspond exactement : la page donne les noms les plus proches."
+    )
+    results = PersonSummarySerializer(many=True)
+
+
+class PersonDuplicatesSerializer(serializers.Serializer):
+    """The answer to a creation stopped by probable duplicates (409)."""
+
+    detail = serializers.CharField()
+    duplicates = PersonSummarySerializer(many=True)
 
 
 class AccompanimentSerializer(serializers.Serializer):

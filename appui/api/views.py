@@ -24,7 +24,10 @@ from appui.people.selectors import person_search
 
 from .serializers import (
     AccompanimentSerializer,
+    ErrorSerializer,
     PersonCreateSerializer,
+    PersonDuplicatesSerializer,
+    PersonSearchPageSerializer,
     PersonSerializer,
     PersonSummarySerializer,
 )
@@ -37,9 +40,11 @@ def _service_errors(exc: ValidationError) -> ApiValidationError:
 
 
 def _person_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """Drop nulls the client echoed back from a role-filtered read, and the write-only flag."""
+    """Drop nulls the client echoed back from a role-filtered read, and the write-only duplicate choices."""
     return {
-        k: v for k, v in data.items() if k != "allow_duplicate" and not (k in PersonSerializer.SITUATION and v is None)
+        k: v
+        for k, v in data.items()
+        if k not in {"allow_duplicate", "confirmed_duplicates"} and not (k in PersonSerializer.SITUATION and v is None)
     }
 
 
@@ -49,22 +54,58 @@ def _accompaniment_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class PersonSearchPagination(PageNumberPagination):
+    """Pages of a person search, saying whether the names found are only similar to the query."""
+
+    def __init__(self, *, approximate: bool = False) -> None:
+        self.approximate = approximate
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["approximate"] = self.approximate
+        return response
+
+
 class PersonListView(APIView):
     @extend_schema(
+        operation_id="persons_list",
         summary="Rechercher des personnes",
-        parameters=[OpenApiParameter("q", str, description="Nom, année de naissance ou numéro de dossier")],
-        responses=PersonSummarySerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description=(
+                    "Nom (sans accents ni majuscules, avec tolérance aux fautes de frappe), année de naissance, "
+                    "numéro de dossier, numéro de téléphone (toute écriture) ou adresse e-mail"
+                ),
+            ),
+            OpenApiParameter(
+                "page", int, description="Numéro de page (50 personnes par page) ; 404 au-delà de la dernière"
+            ),
+        ],
+        responses={200: PersonSearchPageSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request) -> Response:
         persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
         query = request.query_params.get("q", "").strip()[:100]
+        found: Any = persons
+        paginator = PersonSearchPagination()
         if query:
-            persons = person_search(persons, query, structure_id=request.membership.structure_id)  # type: ignore[attr-defined]
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(persons, request, view=self)
+            found = person_search(persons, query, structure_id=request.membership.structure_id)  # type: ignore[attr-defined]
+            paginator.approximate = found.approximate
+        page = paginator.paginate_queryset(found, request, view=self)
         return paginator.get_paginated_response(PersonSummarySerializer(page, many=True).data)
 
-    @extend_schema(summary="Créer une fiche", request=PersonCreateSerializer, responses={201: PersonSerializer})
+    @extend_schema(
+        summary="Créer une fiche",
+        description=(
+            "Si des fiches que vous pouvez voir portent la même date de naissance et un nom proche, la fiche n'est "
+            "pas créée : la réponse 409 les liste. Renvoyez la demande avec leurs identifiants dans "
+            "`confirmed_duplicates` s'il s'agit bien d'une autre personne."
+        ),
+        request=PersonCreateSerializer,
+        responses={201: PersonSerializer, 409: PersonDuplicatesSerializer},
+    )
     def post(self, request: Request) -> Response:
         serializer = PersonCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -73,6 +114,7 @@ class PersonListView(APIView):
                 membership=request.membership,  # type: ignore[attr-defined]
                 fields=_person_fields(serializer.validated_data),
                 allow_duplicate=serializer.validated_data.get("allow_duplicate", False),
+                confirmed_duplicates=serializer.validated_data.get("confirmed_duplicates", []),
             )
         except people_services.DuplicatePersonError as exc:
             return Response(

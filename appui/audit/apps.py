@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "appui.audit"
     label = "audit"
     verbose_name = "Journal d'audit"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     SCREENING_VIEW = "rights.screening_view", "Consultation d'une simulation des droits"
     RIGHT_STATUS_UPDATE = "rights.status_update", "Suivi d'un droit"
     CASELOAD_SCREENING = "rights.caseload_screening", "Repérage du non-recours sur une file active"
+    CASELOAD_RESULT_VIEW = "rights.caseload_result_view", "Consultation du résultat d'un repérage du non-recours"
+    CASELOAD_RESULT_EXPORT = "rights.caseload_result_export", "Export du résultat d'un repérage du non-recours"
     DIAGNOSTIC_CREATE = "diagnostics.create", "Diagnostic d'autonomie numérique"
     DIAGNOSTIC_VIEW = "diagnostics.view", "Consultation d'un diagnostic"
     GUIDE_OVERRIDE = "guides.override", "Adaptation locale d'un guide"
@@ -33,7 +35,9 @@ class AuditAction(models.TextChoices):
     RIGHTS_REQUEST = "person.rights_request", "Demande d'exercice de droits"
     SERVICE_ALERT_CREATE = "service_alerts.create", "Signalement d'un service en ligne"
     STRUCTURE_CREATE = "structure.create", "Création d'une structure"
+    STRUCTURE_UPDATE = "structure.update", "Modification des coordonnées de la structure"
     MEMBER_INVITE = "member.invite", "Invitation d'un membre"
+    MEMBER_INVITATION_SEND = "member.invitation_send", "Envoi d'une invitation par e-mail"
     MEMBER_DEACTIVATE = "member.deactivate", "Désactivation d'un membre"
     MEMBER_REACTIVATE = "member.reactivate", "Réactivation d'un membre"
     USER_CREATE = "user.create", "Création d'un compte"
@@ -41,6 +45,7 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_RESET = "auth.second_factor_reset", "Réinitialisation de la double authentification"
     API_TOKEN_CREATE = "api_token.create", "Création d'un jeton d'API"
     API_TOKEN_REVOKE = "api_token.revoke", "Révocation d'un jeton d'API"
+    ACCESS_REFUSED = "access.refused", "Accès refusé"
 
 
 class AuditPurpose(models.TextChoices):
@@ -48,3 +53,4 @@ class AuditPurpose(models.TextChoices):
     ADMINISTRATION = "administration", "Administration de la structure"
     DATA_PROTECTION = "controle_rgpd", "Contrôle de la protection des données"
     STATISTICS = "statistiques", "Statistiques d'activité"
+    SECURITY = "securite", "Sécurité du service"

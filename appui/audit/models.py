@@ -25,16 +25,22 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One thing that happened: who, in which structure, when (UTC), what, on which object and person, why.
 
-    Append-only: the ORM refuses updates and deletes, and database triggers refuse raw SQL ones.
+    Append-only: the ORM refuses updates and deletes, and database triggers refuse raw SQL ones, except the two
+    changes the design needs: linking an event once into the chain, and erasing its personal fields after the
+    retention period. See ``chain.py`` and docs/audit.md.
     Person and object are plain ids, not foreign keys, so that no cascade can ever touch the log.
     """
 
-    # Hash chain (tamper evidence): each event carries the hash of the previous one. ``personal_digest``
-    # covers the personal fields, so they can be purged after their retention period without breaking it.
-    seq = models.BigIntegerField("numéro d'ordre", unique=True, null=True)
+    # Sealed when written (keyed digests, see chain.py): ``mac`` covers the event, ``personal_digest`` its
+    # personal fields, so that these can be erased after their retention period without breaking the seal.
+    uid = models.UUIDField("identifiant unique", unique=True)
+    key_id = models.CharField("clé de scellement", max_length=32)
+    mac = models.CharField("sceau", max_length=64)
+    personal_digest = models.CharField("empreinte des données personnelles", max_length=64)
+    # Linked after commit, in commit order: empty until then.
+    seq = models.BigIntegerField("numéro d'ordre", unique=True, null=True, blank=True)
     prev_hash = models.CharField("empreinte précédente", max_length=64, blank=True)
     hash = models.CharField("empreinte", max_length=64, blank=True)
-    personal_digest = models.CharField("empreinte des données personnelles", max_length=64, blank=True)
     created_at = models.DateTimeField("date (UTC)", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="auteur"
@@ -54,13 +60,16 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = "événement d'audit"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["person_id", "created_at"], name="audit_person_time")]
+        indexes = [
+            models.Index(fields=["person_id", "created_at"], name="audit_person_time"),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unlinked"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} par {self.actor_id}"
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None or not self.hash:
+        if self.pk is not None or not self.mac:
             raise ImmutableAuditError("Les événements d'audit ne peuvent pas être modifiés.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -69,7 +78,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of the hash chain: one row, locked by each writer so that links never fork."""
+    """The last link of the chain: one row, locked for a moment by the linking step so that links never fork.
+
+    Requests never take this lock: they write their events unlinked (see ``services.audit_record``).
+    """
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
@@ -79,3 +91,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"Chaîne d'audit : {self.seq} événements"
+
+
+class AuditRetention(models.Model):
+    """How long audit events keep their personal fields: one row, read by the database triggers.
+
+    The triggers let the application lengthen it, never shorten it, and refuse to erase the personal fields of
+    a younger event. Shortening it is a decision for the database owner (docs/audit.md).
+    """
+
+    personal_days = models.PositiveIntegerField("conservation des données personnelles (jours)")
+
+    class Meta:
+        verbose_name = "durée de conservation du journal d'audit"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="audit_retention_single_row"),
+            models.CheckConstraint(condition=models.Q(personal_days__gte=1), name="audit_retention_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.personal_days} jours"

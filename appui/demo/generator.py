@@ -8,6 +8,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -292,11 +293,26 @@ def _person_fields(rng: random.Random, demo: DemoStructure, today: datetime.date
     return fields
 
 
+class DemoOutsideDevelopmentError(Exception):
+    """The demo was asked for on a server that is not a development machine."""
+
+
+def refuse_outside_development() -> None:
+    """Refuse the demo outside development: its accounts share a published password and second-factor key."""
+    if not settings.DEBUG:
+        raise DemoOutsideDevelopmentError(
+            "La démonstration ne se charge qu'en développement (APPUI_DEBUG=1) : ses comptes ont un mot de passe "
+            "et une clé de double authentification publiés. Sur un serveur, créez les comptes avec "
+            "« create_structure » et « create_user »."
+        )
+
+
 @transaction.atomic
 def load_demo(
     *, persons_per_structure: int = 150, accompaniments_per_structure: int = 1000, seed: int = 2026
 ) -> dict[str, int]:
-    """Create the demo dataset; return counts. Refuse to run on a database that already has structures."""
+    """Create the demo dataset; return counts. Refuse to run outside development or on a non-empty database."""
+    refuse_outside_development()
     if Structure.objects.exists():
         raise RuntimeError("La base contient déjà des structures : la démo ne se charge que dans une base vide.")
     rng = random.Random(seed)

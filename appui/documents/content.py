@@ -7,8 +7,10 @@ import io
 from typing import Protocol
 
 from django.core.exceptions import ValidationError
-from fpdf import FPDF
 from PIL import Image, ImageOps
+
+from appui.core.pdf import new_pdf
+from appui.core.pdf_safety import UnreadablePdfError, check_pdf
 
 from .enums import MAX_BYTES, DocumentFormat
 
@@ -34,6 +36,10 @@ WRONG_TYPE = (
 )
 UNREADABLE_IMAGE = "La photo « {name} » est illisible (fichier abîmé ou incomplet). Reprenez la photo."
 TOO_MANY_PIXELS = "La photo « {name} » est trop grande (plus de 50 millions de points). Réduisez-la et recommencez."
+UNREADABLE_PDF = (
+    "Le PDF « {name} » n'a pas pu être vérifié (fichier abîmé, ou protégé par un mot de passe). Ouvrez-le, "
+    "imprimez-le en PDF (« Imprimer » puis « Enregistrer au format PDF ») et déposez cette copie."
+)
 
 
 class Upload(Protocol):
@@ -125,6 +131,19 @@ def clean_image(data: bytes, *, name: str, document_format: DocumentFormat) -> b
     return out.getvalue()
 
 
+def clean_pdf(data: bytes, *, name: str) -> tuple[bytes, tuple[str, ...]]:
+    """Return the PDF to keep and the kinds of active content removed from it (none: the file as it is).
+
+    Scripts, automatic actions and program launches are removed (``appui.core.pdf_safety``); a PDF that cannot
+    be parsed cannot be checked, so it is refused.
+    """
+    try:
+        checked = check_pdf(data)
+    except UnreadablePdfError:
+        raise ValidationError({"files": UNREADABLE_PDF.format(name=name)}) from None
+    return checked.content, checked.findings
+
+
 def _as_rgb(image: Image.Image) -> Image.Image:
     """Return an RGB (or greyscale) image, transparent areas on white paper."""
     if image.mode in {"RGB", "L"}:
@@ -142,8 +161,7 @@ def images_to_pdf(images: list[tuple[bytes, str]]) -> bytes:
 
     ``images`` holds (content, name) pairs of JPEG or PNG images; the name is only used in error messages.
     """
-    pdf = FPDF(unit="mm", format="A4")
-    pdf.set_author("Appui")
+    pdf = new_pdf(title="Document")
     pdf.set_auto_page_break(False)
     for data, name in images:
         document_format = checked_format(data, name=name)

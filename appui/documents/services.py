@@ -15,7 +15,16 @@ from appui.audit.services import audit_record
 from appui.people.models import Person
 
 from .access import can_handle_documents
-from .content import Upload, checked_format, clean_image, display_name, images_to_pdf, read_limited
+from .content import (
+    TOO_LARGE,
+    Upload,
+    checked_format,
+    clean_image,
+    clean_pdf,
+    display_name,
+    images_to_pdf,
+    read_limited,
+)
 from .enums import MAX_BYTES, MAX_PHOTOS, REMINDER_DAYS, DocumentFormat, DocumentKind
 from .models import Document
 
@@ -27,11 +36,12 @@ def _check_member(membership: Membership, person: Person) -> None:
         raise PermissionDenied("Votre rôle ne permet pas de consulter ni de déposer des documents.")
 
 
-def _prepare_content(files: Sequence[Upload], *, as_pdf: bool) -> tuple[bytes, DocumentFormat]:
-    """Return the content to store and its format, from the uploaded files, or raise ValidationError.
+def _prepare_content(files: Sequence[Upload], *, as_pdf: bool) -> tuple[bytes, DocumentFormat, tuple[str, ...]]:
+    """Return the content to store, its format and the active content removed, or raise ValidationError.
 
-    One PDF is kept as it is. Several photos become one PDF, one page per photo. One photo stays a photo,
-    upright and without its metadata, unless ``as_pdf`` asks for a PDF.
+    One PDF is kept as it is, unless it holds scripts or automatic actions: they are removed. Several photos
+    become one PDF, one page per photo. One photo stays a photo, upright and without its metadata, unless
+    ``as_pdf`` asks for a PDF.
     """
     if not files:
         raise ValidationError({"files": "Choisissez un fichier, ou prenez le document en photo."})
@@ -49,13 +59,16 @@ def _prepare_content(files: Sequence[Upload], *, as_pdf: bool) -> tuple[bytes, D
         content = images_to_pdf([(data, name) for data, name, _ in parts])
         if len(content) > MAX_BYTES:
             raise ValidationError({"files": "Le PDF obtenu dépasse 10 Mo : déposez moins de photos à la fois."})
-        return content, DocumentFormat.PDF
+        return content, DocumentFormat.PDF, ()
     if document_format == DocumentFormat.PDF:
-        return data, document_format
+        content, removed = clean_pdf(data, name=name)
+        if len(content) > MAX_BYTES:
+            raise ValidationError({"files": TOO_LARGE.format(name=name)})
+        return content, document_format, removed
     content = clean_image(data, name=name, document_format=document_format)
     if len(content) > MAX_BYTES:
         raise ValidationError({"files": "La photo dépasse 10 Mo : réduisez-la et recommencez."})
-    return content, document_format
+    return content, document_format, ()
 
 
 def document_upload(
@@ -78,7 +91,7 @@ def document_upload(
         raise PermissionDenied("Une fiche anonyme ne reçoit pas de documents : créez d'abord une fiche nominative.")
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": "Type de document inconnu."})
-    content, document_format = _prepare_content(files, as_pdf=as_pdf)
+    content, document_format, removed = _prepare_content(files, as_pdf=as_pdf)
     # Every accepted format starts with its magic bytes, never with the "enc1:" marker of encrypted content:
     # EncryptedBinaryField would otherwise store such bytes as they are.
     digest = hashlib.sha256(content).hexdigest()
@@ -109,6 +122,7 @@ def document_upload(
                 "size": len(content),
                 "sha256": digest,
                 "files": len(files),
+                "active_content_removed": list(removed),
             },
         )
     return document

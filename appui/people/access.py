@@ -4,7 +4,7 @@ An object the member may not see raises Http404: its existence is never revealed
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 
@@ -13,8 +13,11 @@ from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 
-from .enums import Obstacle
+from .enums import ExportPartKind, Obstacle
 from .models import HouseholdMember, Person, PersonQuerySet
+
+if TYPE_CHECKING:
+    from .export_parts import AccessExportPart
 
 
 def default_purpose(membership: Membership) -> AuditPurpose:
@@ -55,6 +58,27 @@ def access_household_member(*, membership: Membership, pk: int | str) -> Househo
         )
     except (HouseholdMember.DoesNotExist, ValueError, TypeError):
         raise Http404("Membre du foyer introuvable.") from None
+
+
+def access_export_part(*, membership: Membership, pk: int | str) -> "AccessExportPart":
+    """Return the part ``pk`` of an access export if the member keeps the register of requests (responsable,
+    DPO) and sees the person, or may produce the part; Http404 otherwise."""
+    from .export_parts import AccessExportPart, member_may_complete
+
+    try:
+        part = (
+            AccessExportPart.objects.of_structure(membership.structure_id)
+            .select_related("request__person", "request__structure", "author", "completed_by")
+            .get(pk=pk)
+        )
+    except (AccessExportPart.DoesNotExist, ValueError, TypeError):
+        raise Http404("Partie introuvable.") from None
+    keeper = policy.can_view_consultation_history(membership) and (
+        persons_visible_by(membership).filter(pk=part.request.person_id).exists()
+    )
+    if part.kind == ExportPartKind.READABLE or not (keeper or member_may_complete(membership, part)):
+        raise Http404("Partie introuvable.")
+    return part
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,35 @@ class Language(models.TextChoices):
     CHINESE = "zh", "Chinois"
     SIGN = "lsf", "Langue des signes française"
     OTHER = "autre", "Autre langue"
+
+
+class ExportPartKind(models.TextChoices):
+    """The parts of a right-of-access export (RGPD art. 15), split by who may read them in Appui.
+
+    The preparer's part holds what they may read; each other kind holds what only some members may read, and is
+    added by one of them, or sealed for the person (see docs/droit-d-acces.md).
+    """
+
+    READABLE = "lisible", "Ce que la personne qui prépare l'export peut lire"
+    SITUATION = "situation", "Situation et foyer"
+    NOTES = "notes", "Notes des accompagnements"
+    SECRET_NOTES = "notes_secret", "Notes couvertes par le secret professionnel"
+    PRIVATE_NOTES = "notes_privees", "Notes privées"
+    DIAGNOSTICS = "diagnostics", "Diagnostics numériques"
+    DOCUMENTS = "documents", "Documents du coffre-fort"
+    RIGHTS = "droits", "Simulations et suivi des droits"
+
+
+class ExportPartStatus(models.TextChoices):
+    PENDING = "a_completer", "À compléter"
+    COMPLETED = "remise", "Remise à la personne"
+    SEALED = "scellee", "Scellée pour la personne"
+
+
+class ExportDelivery(models.TextChoices):
+    """How a member handed their part of an export to the person."""
+
+    IN_PERSON = "en_main_propre", "En main propre"
+    POST = "courrier", "Par courrier"
+    SECURE_MAIL = "messagerie", "Par messagerie sécurisée"
+    WITH_EXPORT = "avec_export", "Jointe à l'export (fichier scellé)"

@@ -80,7 +80,12 @@ class Person(models.Model):
     # RGPD art. 13-14: the person is told about the processing before the record exists.
     informed_at = models.DateField("informée du traitement de ses données le", null=True, blank=True)
 
+    # Folded forms the search reads (see appui.people.search_index); erased with the identity on anonymisation.
+    # On PostgreSQL each is also served by a pg_trgm GIN index created by migration 0007 (not declared here:
+    # SQLite has no such index).
     search_text = models.CharField(max_length=500, blank=True, editable=False)
+    search_phone = models.CharField(max_length=30, blank=True, editable=False)
+    search_email = models.CharField(max_length=254, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )
@@ -110,6 +115,9 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["structure", "last_name", "first_name", "id"], name="person_list_order"),
             models.Index(fields=["structure", "birth_year"], name="person_birth_year"),
+            models.Index(fields=["structure", "birth_date"], name="person_birth_date"),
+            models.Index(fields=["structure", "search_phone"], name="person_phone_lookup"),
+            models.Index(fields=["structure", "search_email"], name="person_email_lookup"),
         ]
 
     def __str__(self) -> str:
@@ -137,10 +145,11 @@ class Person(models.Model):
 
 
 class PersonSearchToken(models.Model):
-    """One prefix of one word of a person's names (normalised): the index behind the name search.
+    """One prefix of one word of a person's names (normalised): the index behind the name search on SQLite.
 
     "Lefèvre Hélène" gives l, le, lef… lefevre and h, he… helene; a search word is then one indexed equality
-    lookup instead of a scan of every name in the structure. Anonymisation deletes these rows.
+    lookup instead of a scan of every name in the structure. PostgreSQL searches with pg_trgm indexes instead and
+    keeps no rows here. Anonymisation deletes these rows.
     """
 
     MAX_PREFIX = 12
@@ -185,5 +194,6 @@ class HouseholdMember(models.Model):
         return f"{self.first_name} ({self.get_relationship_display()})"
 
 
+from .export_parts import AccessExportPart  # noqa: E402,F401
 from .requests import RightsRequest  # noqa: E402,F401  (models registered with the people app)
 from .retention import EliminationList  # noqa: E402,F401

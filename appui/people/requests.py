@@ -107,6 +107,11 @@ def rights_request_answer(*, membership: Any, request: RightsRequest, status: st
         raise ValidationError({"status": "Choisissez « répondue » ou « refusée »."})
     if status == RequestStatus.REFUSED and not answer.strip():
         raise ValidationError({"answer": "Un refus doit être motivé."})
+    if status == RequestStatus.ANSWERED and request.kind == RequestKind.ACCESS:
+        from .export_parts import export_ready_to_answer
+
+        if reason := export_ready_to_answer(request):
+            raise ValidationError(reason)
     request.status = status
     request.answer = answer.strip()
     request.answered_on = timezone.localdate()

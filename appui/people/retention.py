@@ -2,7 +2,8 @@
 
 1. A person without activity for ``structure.retention_months`` (default 24) is archived: only the DPO reads it.
 2. After ``structure.archive_months`` more in the archive, the record is anonymised: identity, contact, notes,
-   documents and the personal fields of its audit events are erased; what is left feeds statistics only.
+   documents are erased; what is left feeds statistics only. The audit events about the person lose their
+   personal fields when the journal's own retention ends (docs/audit.md), not sooner.
 3. Records of public bodies (CCAS, communes, départements) are public archives (Code du patrimoine L.212-2):
    they are put on an elimination list that must be approved before anonymisation.
 
@@ -16,13 +17,13 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
 from appui.audit.enums import AuditAction, AuditPurpose
-from appui.audit.services import audit_record
+from appui.audit.services import audit_purge_personal_fields, audit_record
 
 from .models import Person
 
@@ -114,6 +115,14 @@ def _rights_requests(person: Person) -> None:
     person.rights_requests.update(details="", answer="")
 
 
+@anonymiser("people.AccessExportPart")
+def _access_export_parts(person: Person) -> None:
+    # The parts sealed for the person hold their data (encrypted with their passphrase): deleted with the rest.
+    from .export_parts import AccessExportPart
+
+    AccessExportPart.objects.filter(request__person=person).delete()
+
+
 @anonymiser("diagnostics.Diagnostic")
 def _diagnostics(person: Person) -> None:
     """Answers to skill questions do not identify anyone: they stay for statistics on digital autonomy."""
@@ -124,14 +133,6 @@ def _documents(person: Person) -> None:
     from appui.documents.services import documents_delete_for_person
 
     documents_delete_for_person(person=person)
-
-
-def _erase_audit_personal_fields(person: Person) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE audit_auditevent SET person_id = NULL, object_id = '', detail = %s WHERE person_id = %s",
-            ["{}", person.pk],
-        )
 
 
 def _age_band(person: Person, today: datetime.date) -> str:
@@ -166,6 +167,8 @@ def person_anonymise(*, person: Person, now: datetime.datetime, actor: object = 
         "address",
         "postal_code",
         "search_text",
+        "search_phone",
+        "search_email",
         "situation_details",
     ):
         setattr(person, name, "")
@@ -178,7 +181,9 @@ def person_anonymise(*, person: Person, now: datetime.datetime, actor: object = 
     person.save()
     person.search_tokens.all().delete()
     person.referents.clear()
-    _erase_audit_personal_fields(person)
+    # The journal keeps who read the record for its own retention (audit_purge_personal_fields, daily): its
+    # younger events keep pointing at the anonymous record until then. The database refuses to erase them sooner.
+    audit_purge_personal_fields(person_id=person.pk)
     audit_record(
         actor=actor,
         structure=person.structure,

@@ -1,6 +1,7 @@
 """The only writers of persons and households."""
 
 import datetime
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +13,10 @@ from appui.accounts import policy
 from appui.accounts.models import Membership, Structure, User
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
-from appui.core.text import normalize
 
 from .enums import Language, Obstacle
 from .models import Household, HouseholdMember, Person
-from .search_index import index_person
+from .search_index import index_person, person_search_fields
 from .selectors import find_duplicates
 
 IDENTITY_FIELDS = frozenset(
@@ -42,10 +42,10 @@ ANONYMOUS_FIELDS = frozenset({"age_band", "commune_code", "obstacles"})
 
 
 class DuplicatePersonError(Exception):
-    """Raised when a person with the same names and birth date already exists in the structure."""
+    """Raised when persons the member may see are probably the one about to be recorded (see find_duplicates)."""
 
     def __init__(self, duplicates: list[Person]):
-        super().__init__("Une personne avec les mêmes nom, prénom et date de naissance existe déjà.")
+        super().__init__("Une fiche existe peut-être déjà pour cette personne : même date de naissance et nom proche.")
         self.duplicates = duplicates
 
 
@@ -54,10 +54,6 @@ def _next_file_number(structure: Structure) -> str:
     Structure.objects.filter(pk=structure.pk).update(file_counter=F("file_counter") + 1)
     counter = Structure.objects.values_list("file_counter", flat=True).get(pk=structure.pk)
     return f"{timezone.localdate().year}-{counter:05d}"
-
-
-def _search_text(person: Person) -> str:
-    return normalize(" ".join([person.last_name, person.first_name, person.birth_name]))
 
 
 def _clean_lists(fields: dict[str, Any]) -> None:
@@ -88,7 +84,8 @@ def _apply(person: Person, fields: dict[str, Any]) -> list[User] | None:
         setattr(person, name, value)
     if person.birth_date:
         person.birth_year = person.birth_date.year
-    person.search_text = _search_text(person)
+    for name, value in person_search_fields(person).items():
+        setattr(person, name, value)
     return referents
 
 
@@ -102,11 +99,19 @@ def _set_referents(person: Person, referents: list[User] | None) -> None:
 
 
 @transaction.atomic
-def person_create(*, membership: Membership, fields: dict[str, Any], allow_duplicate: bool = False) -> Person:
+def person_create(
+    *,
+    membership: Membership,
+    fields: dict[str, Any],
+    allow_duplicate: bool = False,
+    confirmed_duplicates: Collection[int] = (),
+) -> Person:
     """Create a named person record in the member's structure.
 
     The person must have been informed of the processing of their data (``informed_at``).
-    Raise DuplicatePersonError when the same names and birth date exist, unless ``allow_duplicate``.
+    Raise DuplicatePersonError when persons the member may see are probably the same person (same birth date,
+    similar names), unless ``allow_duplicate``, or unless the member has seen each of them and said this is
+    another person (their ids in ``confirmed_duplicates``): a candidate that was not shown still stops it.
     """
     fields = dict(fields)
     _check_allowed(membership, fields)
@@ -123,16 +128,16 @@ def person_create(*, membership: Membership, fields: dict[str, Any], allow_dupli
         raise ValidationError({"informed_at": "La date d'information ne peut pas être dans le futur."})
     person.file_number = "provisoire"
     person.full_clean(exclude=["file_number"])
-    if not allow_duplicate:
-        duplicates = find_duplicates(
-            structure=membership.structure,
-            last_name=person.last_name,
-            first_name=person.first_name,
-            birth_date=person.birth_date,
-            birth_year=person.birth_year,
-        )
-        if duplicates:
-            raise DuplicatePersonError(duplicates)
+    duplicates = find_duplicates(
+        membership=membership,
+        last_name=person.last_name,
+        first_name=person.first_name,
+        birth_name=person.birth_name,
+        birth_date=person.birth_date,
+        birth_year=person.birth_year,
+    )
+    if not allow_duplicate and {d.pk for d in duplicates} - set(confirmed_duplicates):
+        raise DuplicatePersonError(duplicates)
     person.file_number = _next_file_number(membership.structure)
     person.last_activity_at = timezone.now()
     person.save()
@@ -145,6 +150,8 @@ def person_create(*, membership: Membership, fields: dict[str, Any], allow_dupli
         purpose=AuditPurpose.ACCOMPANIMENT,
         obj=person,
         person_id=person.pk,
+        # Kept so that a later merge of the two records can be traced to the member who set the warning aside.
+        detail={"possible_duplicates": sorted(d.pk for d in duplicates)} if duplicates else None,
     )
     return person
 

@@ -8,15 +8,19 @@ Decisions (issue 3):
 - A caseload screening reads the situation of every person of the structure: the same roles.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.http import Http404
 
 from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction
-from appui.audit.services import audit_record
+from appui.audit.services import AuditEntry, audit_record, audit_record_many
 from appui.people.access import default_purpose
 
 from .models import (
+    CaseloadResult,
     CaseloadScreening,
     CaseloadScreeningQuerySet,
     RightFollowUp,
@@ -80,3 +84,21 @@ def access_caseload_screening(*, membership: Membership, pk: int | str) -> Casel
         return caseload_screenings_visible_by(membership).get(pk=pk)
     except (CaseloadScreening.DoesNotExist, ValueError, TypeError):
         raise Http404("Repérage introuvable.") from None
+
+
+def record_caseload_results_read(
+    *, actor: Any, structure: Any, purpose: str, results: Iterable[CaseloadResult], export: bool = False
+) -> int:
+    """Journal, for each result about a person of the structure, that it was read (or exported): one event per
+    person, in their history, as for a read of their record. Rows of an imported file name nobody: no event."""
+    return audit_record_many(
+        actor=actor,
+        structure=structure,
+        action=AuditAction.CASELOAD_RESULT_EXPORT if export else AuditAction.CASELOAD_RESULT_VIEW,
+        purpose=purpose,
+        entries=[
+            AuditEntry(obj=result, person_id=result.person_id, detail={"caseload_screening": result.job_id})
+            for result in results
+            if result.person_id is not None
+        ],
+    )

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from .catalogue import BenefitInfo, catalogue
-from .enums import Frequency
+from .enums import Activity, Frequency, ResourceKind, Schooling
+from .situation import Situation
 
 CENT = Decimal("0.01")
 
@@ -119,3 +120,57 @@ def monthly_equivalents(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarra
             amount = np.round(amount / 12, 2)
         result[code] = np.where(masks[code], amount, 0.0)
     return result
+
+
+OPENFISCA_HOUSING_LABELS = {
+    "locataire_vide": "locataire (vide)",
+    "locataire_hlm": "locataire (logement social)",
+    "locataire_meuble": "locataire (meublé)",
+    "locataire_foyer": "foyer, résidence sociale",
+    "proprietaire": "propriétaire",
+    "loge_gratuitement": "hébergé·e gratuitement",
+    "sans_domicile": "sans domicile ou hébergement d'urgence",
+    "non_renseigne": "non renseigné",
+}
+
+
+def euros(value: float) -> str:
+    """Return an amount the French way: « 1 234,50 € »."""
+    return f"{value:,.2f} €".replace(",", "\u202f").replace(".", ",")
+
+
+def inputs_used(situation_json: dict[str, Any]) -> list[str]:
+    """Return, in plain French, the complete situation a screening computed with (answers and assumptions)."""
+    if not situation_json.get("persons"):
+        return []  # erased by the anonymisation of the record
+    situation = Situation.from_json(situation_json)
+    kinds = dict(ResourceKind.choices)
+    lines = []
+    for person in situation.persons:
+        who = "Enfant" if person.role == "enfant" else ("Personne" if person.role == "demandeur" else "Conjoint·e")
+        facts = [f"né·e le {person.birth_date:%d/%m/%Y}"]
+        if person.role == "enfant":
+            facts.append(Schooling(person.schooling).label.lower())
+        else:
+            facts.append(Activity(person.activity).label.lower())
+            facts.append(
+                ", ".join(f"{kinds[k].lower()} {euros(v)} par mois" for k, v in person.resources.items())
+                or "aucune ressource"
+            )
+            if person.disability_rate:
+                facts.append(f"taux d'incapacité d'au moins {person.disability_rate:.0%}".replace("\xa0", ""))
+        lines.append(f"{who} : {', '.join(facts)}.")
+    lines.append(
+        f"Logement : {OPENFISCA_HOUSING_LABELS.get(situation.housing, situation.housing)}"
+        + (f", loyer {euros(situation.rent)} par mois" if situation.rent else "")
+        + (f", commune {situation.depcom}" if situation.depcom else "")
+        + "."
+    )
+    lines.append(f"Revenu fiscal de référence : {euros(situation.rfr)}.")
+    received = sorted(situation.received_benefits)
+    lines.append(
+        "Prestations déjà reçues : "
+        + (", ".join(catalogue()[code].label for code in received) if received else "aucune")
+        + "."
+    )
+    return lines

@@ -19,7 +19,7 @@ from appui.people.models import HouseholdMember, Person
 from appui.people.services import person_touch
 
 from . import exports, jobs
-from .access import can_screen
+from .access import can_screen, record_caseload_results_read
 from .caseload import CaseloadEntry
 from .csv_format import CsvFormatError, read_rows
 from .engine import EngineError
@@ -293,6 +293,7 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             raise PermissionDenied("Ce repérage n'appartient pas à votre structure.")
     if fmt not in {"csv", "xlsx"}:
         raise ValidationError("Format inconnu : csv ou xlsx.")
+    results = list(caseload_results(job))
     rows = [
         exports.result_row(
             rank=rank,
@@ -302,15 +303,20 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             rights=r.rights,
             assumptions=r.assumptions,
         )
-        for rank, r in enumerate(caseload_results(job), start=1)
+        for rank, r in enumerate(results, start=1)
     ]
+    actor = membership.user if membership else job.created_by
     audit_record(
-        actor=membership.user if membership else job.created_by,
+        actor=actor,
         structure=job.structure,
         action=AuditAction.EXPORT,
         purpose=AuditPurpose.ACCOMPANIMENT,
         obj=job,
         detail={"format": fmt, "rows": len(rows)},
+    )
+    # Each person's own history shows that their result left Appui in a file, as a read of their record does.
+    record_caseload_results_read(
+        actor=actor, structure=job.structure, purpose=AuditPurpose.ACCOMPANIMENT, results=results, export=True
     )
     if fmt == "xlsx":
         return exports.to_xlsx(rows, exports.result_header())

@@ -163,9 +163,15 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ),
     ScheduledJob(
         "verification_audit",
-        "Journal des accès : vérification de la chaîne d'empreintes",
+        "Journal des accès : vérification de la chaîne d'empreintes et ancrage hors de la base",
         daily("04:30"),
         "appui.runtime.scheduled.verify_audit",
+    ),
+    ScheduledJob(
+        "chainage_audit",
+        "Journal des accès : rattrapage du chaînage",
+        every(minutes=5),
+        "appui.runtime.scheduled.link_audit",
     ),
     ScheduledJob(
         "nettoyage_taches",

@@ -6,8 +6,8 @@ reminder) stay in the domain apps.
 
 import datetime
 from collections import Counter
+from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from .schedule import JobFailedError, JobReport
@@ -39,26 +39,63 @@ def apply_retention(*, slot: datetime.datetime) -> JobReport:
 
 
 def purge_audit(*, slot: datetime.datetime) -> JobReport:
-    """Erase the personal fields of old audit events (appui.audit.services)."""
-    from appui.audit.services import audit_purge_personal_fields
+    """Erase the personal fields of audit events older than the retention (appui.audit.services)."""
+    from appui.audit.services import audit_purge_personal_fields, audit_retention_days
 
-    days = settings.APPUI_AUDIT_PERSONAL_RETENTION_DAYS
-    count = audit_purge_personal_fields(older_than=timezone.now() - datetime.timedelta(days=days))
+    count = audit_purge_personal_fields()
     return JobReport(
         f"{_plural(count, 'événement', 'événements')} du journal effacé(s) de leurs données personnelles "
-        f"(conservation : {days} jours)."
+        f"(conservation : {audit_retention_days()} jours)."
     )
 
 
-def verify_audit(*, slot: datetime.datetime) -> JobReport:
-    """Check the audit chain; a break is a failure to show."""
-    from appui.audit.services import audit_verify
+def _audit_failure(report: Any) -> str:
+    """Word what ``audit_verify`` found wrong, as ``manage.py verify_audit`` does (no person, no detail)."""
+    parts = []
+    if report.broken is not None:
+        where = f"événement n° {report.broken.seq}" if report.broken.seq is not None else "fichier des ancres"
+        parts.append(f"Journal des accès altéré : premier événement en cause : {where} — {report.broken.reason}.")
+    if report.forged:
+        parts.append(f"{len(report.forged)} événement(s) au sceau invalide, laissé(s) hors de la chaîne.")
+    if report.late:
+        parts.append(
+            f"{len(report.late)} événement(s) chaîné(s) en retard (arrêt brutal d'un processus ?) : cherchez la cause."
+        )
+    return " ".join(parts) + " Prévenez l'administrateur et le DPO (manage.py verify_audit donne le détail)."
 
-    broken = audit_verify()
-    if broken is not None:
-        where = f"événement n° {broken.seq}" if broken.seq is not None else "tête de la chaîne"
-        raise JobFailedError(f"Journal des accès altéré : premier événement en cause : {where} — {broken.reason}.")
-    return JobReport("Journal des accès intact.")
+
+def verify_audit(*, slot: datetime.datetime) -> JobReport:
+    """Link what is pending, check the whole audit journal, and anchor its head outside the database when an
+    anchor directory is configured (appui.audit.services); anything wrong is a failure to show."""
+    from appui.audit.anchors import configured_anchor_file
+    from appui.audit.services import AuditBrokenError, audit_anchor, audit_verify
+
+    if configured_anchor_file() is None:
+        report = audit_verify()
+        if not report.intact:
+            raise JobFailedError(_audit_failure(report))
+        return JobReport(
+            "Journal des accès intact. Aucun répertoire d'ancres n'est configuré (APPUI_AUDIT_ANCHOR_DIR) : "
+            "la tête de la chaîne n'est pas gardée hors de la base."
+        )
+    try:
+        audit_anchor()
+    except AuditBrokenError as exc:
+        raise JobFailedError(_audit_failure(exc.report)) from exc
+    return JobReport("Journal des accès intact ; tête de la chaîne ancrée hors de la base.")
+
+
+def link_audit(*, slot: datetime.datetime) -> JobReport:
+    """Link the audit events a stopped process left unlinked (the catch-up of appui.audit.services)."""
+    from appui.audit.services import audit_link_pending
+
+    result = audit_link_pending()
+    if result.late or result.forged:
+        raise JobFailedError(
+            f"{len(result.late)} événement(s) du journal chaîné(s) en retard, {len(result.forged)} au sceau "
+            "invalide. Prévenez l'administrateur et le DPO."
+        )
+    return JobReport(f"{_plural(result.linked, 'événement chaîné', 'événements chaînés')}.")
 
 
 def mandate_reminders(*, slot: datetime.datetime) -> JobReport:

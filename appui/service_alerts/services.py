@@ -12,19 +12,37 @@ from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.documents.content import clean_image, sniff_format
+from appui.documents.enums import DocumentFormat
 
 from .models import ServiceAlert
 
 MAX_SCREENSHOT_BYTES = 5 * 1024 * 1024
-_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+_IMAGE_FORMATS = {DocumentFormat.PNG, DocumentFormat.JPEG}
 
 
 def screenshot_type(data: bytes) -> str | None:
     """Return the MIME type of a PNG or JPEG image from its first bytes (never from its name), else None."""
-    for signature, mime in _SIGNATURES.items():
-        if data.startswith(signature):
-            return mime
-    return None
+    document_format = sniff_format(data[:16])
+    return str(document_format) if document_format in _IMAGE_FORMATS else None
+
+
+def clean_screenshot(data: bytes, *, name: str) -> tuple[bytes, str]:
+    """Return the screenshot decoded and re-encoded as the vault does its photos, and its MIME type.
+
+    Only the picture is kept: metadata (EXIF, GPS position, device) and whatever else the file carried (an
+    image that is also HTML or an archive, data after the image's end) do not survive the re-encoding.
+    """
+    mime = screenshot_type(data)
+    if mime is None:
+        raise ValidationError({"screenshot": "La capture doit être une image PNG ou JPEG."})
+    try:
+        cleaned = clean_image(data, name=name, document_format=DocumentFormat(mime))
+    except ValidationError as exc:
+        raise ValidationError({"screenshot": exc.messages}) from None
+    if len(cleaned) > MAX_SCREENSHOT_BYTES:
+        raise ValidationError({"screenshot": "La capture dépasse 5 Mo : réduisez-la et recommencez."})
+    return cleaned, mime
 
 
 @transaction.atomic
@@ -51,10 +69,7 @@ def service_alert_create(
         data = screenshot.read(MAX_SCREENSHOT_BYTES + 1)
         if len(data) > MAX_SCREENSHOT_BYTES:
             raise ValidationError({"screenshot": "La capture dépasse 5 Mo."})
-        mime = screenshot_type(data)
-        if mime is None:
-            raise ValidationError({"screenshot": "La capture doit être une image PNG ou JPEG."})
-        alert.screenshot, alert.screenshot_type = data, mime
+        alert.screenshot, alert.screenshot_type = clean_screenshot(data, name=(screenshot.name or "capture")[:200])
     alert.full_clean(exclude=["structure", "author", "accompaniment", "screenshot"])
     alert.save()
     audit_record(

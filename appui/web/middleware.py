@@ -1,5 +1,6 @@
 """Request-level access control for the web interface."""
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,8 +17,28 @@ from django.urls import reverse
 from appui.accounts.models import Membership
 from appui.accounts.second_factor import has_second_factor
 from appui.accounts.signals import SESSION_LOGIN_AT
+from appui.audit.services import audit_access_refused
+
+logger = logging.getLogger("appui.security")
 
 SESSION_KEY = "appui_membership_id"
+SESSION_SEEN_AT = "appui_seen_at"
+
+
+def session_expired(request: HttpRequest) -> bool:
+    """Return whether the session passed its absolute limit (after login) or its idle limit (since last request).
+
+    The idle limit is also the session cookie's age, renewed on each request; it is checked here as well so that
+    it holds whatever the session backend (ASVS 3.3.1, 3.3.2).
+    """
+    now = time.time()
+    login_at = request.session.get(SESSION_LOGIN_AT)
+    seen_at = request.session.get(SESSION_SEEN_AT)  # absent from sessions opened before it existed
+    return (
+        not isinstance(login_at, int | float)
+        or now - login_at > settings.SESSION_ABSOLUTE_SECONDS
+        or (isinstance(seen_at, int | float) and now - seen_at > settings.SESSION_COOKIE_AGE)
+    )
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -35,8 +56,9 @@ class MembershipMiddleware:
     """Attach ``request.membership``: the structure the user works in now, and their role there.
 
     The membership is re-read on every request, so a deactivated member loses access at once. Before it,
-    two checks: the absolute session limit (12 hours after login) and the second factor — a user who only
-    typed a password reaches nothing but the second-factor pages.
+    the session limits — 12 hours after login at most, 30 minutes without a request — for pages and for API
+    calls made with the session alike, then the second factor: a user who only typed a password reaches nothing
+    but the second-factor pages.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -45,13 +67,15 @@ class MembershipMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.membership = None  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
-            login_at = request.session.get(SESSION_LOGIN_AT)
-            if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_SECONDS:
+        if user is not None and user.is_authenticated:
+            if session_expired(request):
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # anonymous now: the API answers 401 itself
                 messages.info(request, "Votre session a expiré : reconnectez-vous.")
                 return redirect("web:login")
-            if user.is_verified():
+            request.session[SESSION_SEEN_AT] = int(time.time())
+            if user.is_verified() and not request.path.startswith("/api/"):
                 response = self._attach_membership(request, user)
                 if response is not None:
                     return response
@@ -96,6 +120,37 @@ def second_factor_not_required(view: Callable[..., HttpResponse]) -> Callable[..
     """Mark a view that a password-only session may reach (the second-factor pages, logout)."""
     view.second_factor_not_required = True  # type: ignore[attr-defined]
     return view
+
+
+class RefusedAccessAuditMiddleware:
+    """Journal every refused request of a signed-in user: 401, 403, and the 404 and 405 that probing produces.
+
+    It runs outside the request's transaction (``ATOMIC_REQUESTS`` wraps the view only), so the event is written
+    in a transaction of its own and survives the rollback of the refused request. Anonymous requests never
+    reach a page (they are sent to the login page) and are left to django-axes and the server's logs.
+    """
+
+    REFUSED = frozenset({401, 403, 404, 405})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # the API's authentication sets it on this request too
+        if response.status_code in self.REFUSED and user is not None and user.is_authenticated:
+            membership = getattr(request, "membership", None)
+            try:
+                audit_access_refused(
+                    actor=user,
+                    structure=membership.structure if membership is not None else None,
+                    method=request.method or "",
+                    path=request.path,
+                    status=response.status_code,
+                )
+            except Exception:  # the refusal stands; a journal that cannot be written is an operator's alarm
+                logger.exception("Refus d'accès non journalisé : %s %s", request.method, request.path)
+        return response
 
 
 class NoStoreMiddleware:

@@ -27,7 +27,6 @@ urlpatterns = [
     path("personnes/<int:person_pk>/modifier/", people.person_edit, name="person_edit"),
     path("personnes/<int:person_pk>/historique/", people.person_history, name="person_history"),
     path("personnes/<int:person_pk>/foyer/ajouter/", people.household_member_add, name="household_member_add"),
-    path("personnes/<int:person_pk>/export-droit-acces/", data_protection.person_export, name="person_export"),
     path(
         "personnes/<int:person_pk>/demandes-rgpd/nouvelle/",
         data_protection.rights_request_create_view,
@@ -39,6 +38,14 @@ urlpatterns = [
         data_protection.rights_request_answer_view,
         name="rights_request_answer",
     ),
+    path(
+        "rgpd/demandes/<int:request_pk>/export/",
+        data_protection.rights_request_export,
+        name="rights_request_export",
+    ),
+    path("rgpd/donnees-a-remettre/", data_protection.export_parts_inbox, name="export_parts_inbox"),
+    path("rgpd/parties/<int:part_pk>/", data_protection.export_part_detail, name="export_part_detail"),
+    path("rgpd/parties/<int:part_pk>/sceller/", data_protection.export_part_seal, name="export_part_seal"),
     path("rgpd/eliminations/", data_protection.elimination_lists, name="elimination_lists"),
     path(
         "rgpd/eliminations/<int:elimination_pk>/valider/",
@@ -57,6 +64,8 @@ urlpatterns = [
     path("accompagnements/<int:accompaniment_pk>/suivi-fait/", accompaniments.follow_up_done, name="follow_up_done"),
     path("equipe/", members.member_list, name="member_list"),
     path("equipe/inviter/", members.member_invite, name="member_invite"),
+    path("equipe/coordonnees/", members.structure_contact, name="structure_contact"),
+    path("equipe/<int:membership_pk>/invitation/", members.member_invitation_resend, name="member_invitation_resend"),
     path("equipe/<int:membership_pk>/desactiver/", members.member_deactivate, name="member_deactivate"),
     path("equipe/<int:membership_pk>/reactiver/", members.member_reactivate, name="member_reactivate"),
     path(

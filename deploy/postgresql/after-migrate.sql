@@ -3,3 +3,4 @@
 --   psql -d appui -f deploy/postgresql/after-migrate.sql
 \connect appui
 REVOKE DELETE, TRUNCATE ON audit_auditevent FROM appui_app;
+REVOKE TRUNCATE ON audit_auditchainhead, audit_auditretention FROM appui_app;

@@ -99,8 +99,9 @@ def test_manager_invites_a_member_who_sets_a_strong_password(
     invited = Membership.objects.get(user__email="nouvelle@example.org")
     assert invited.structure == structure and invited.role == Role.MEDIATEUR and not invited.bound_by_secrecy
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["nouvelle@example.org"]
     link = re.search(r"http://testserver(/invitation/\S+/)", mail.outbox[0].body).group(1)
-    assert link in _text(response)
+    assert link not in _text(response)  # the link goes to the invitee only
 
     newcomer = Client()
     form_url = newcomer.get(link)["Location"]  # Django swaps the token for a session-bound URL

@@ -7,7 +7,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
 
 from appui.accounts.enums import Role
 from appui.accounts.services import api_token_create
@@ -54,3 +54,13 @@ def api_token(db, keep_test_connection):
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_no_api_operation_answers_a_server_error(case, api_token):
     case.call_and_validate(headers={"Authorization": f"Token {api_token}"}, checks=[not_a_server_error])
+
+
+@schema.include(path="/api/v1/persons/", method="GET").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_the_person_search_answers_what_its_schema_says(case, api_token):
+    """Any query (names, typos, digits, e-mail parts) gives the documented paginated shape, with ``approximate``."""
+    case.call_and_validate(
+        headers={"Authorization": f"Token {api_token}"},
+        checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+    )

@@ -51,12 +51,15 @@ def test_dpo_reads_are_recorded_with_the_data_protection_purpose(structure, memb
 
 
 @pytest.mark.django_db
-def test_a_refused_read_of_another_structure_writes_nothing(structure, other_structure, member_of, client_for):
+def test_a_refused_read_of_another_structure_records_the_refusal_not_a_read(
+    structure, other_structure, member_of, client_for
+):
     member = member_of(structure)
     foreign = PersonFactory(structure=other_structure)
-    before = AuditEvent.objects.count()
     assert client_for(member).get(reverse("web:person_detail", args=[foreign.pk])).status_code == 404
-    assert AuditEvent.objects.count() == before
+    assert not AuditEvent.objects.filter(person_id=foreign.pk).exists()
+    refusal = AuditEvent.objects.get()
+    assert refusal.action == AuditAction.ACCESS_REFUSED and refusal.structure == structure
 
 
 @pytest.mark.django_db
@@ -108,3 +111,23 @@ def test_raw_sql_cannot_change_or_delete_audit_events(statement, structure, memb
             cursor.execute(statement)
     assert AuditEvent.objects.count() == count
     assert not AuditEvent.objects.filter(purpose=AuditPurpose.STATISTICS).exists()
+
+
+PROTECTIVE_TRIGGERS = {
+    "audit_auditevent_no_update",
+    "audit_auditevent_no_delete",
+    "audit_auditchainhead_forward_only",
+    "audit_auditretention_grow_only",
+}
+
+
+@pytest.mark.django_db
+def test_the_protective_triggers_survive_every_migration():
+    """SQLite drops a table's triggers when a migration rebuilds it: a later migration must create them again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert PROTECTIVE_TRIGGERS <= names, sorted(PROTECTIVE_TRIGGERS - names)

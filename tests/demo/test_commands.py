@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accompaniments.models import Accompaniment
@@ -54,6 +55,7 @@ def test_create_user_refuses_a_weak_password():
 
 
 @pytest.mark.django_db
+@override_settings(DEBUG=True)  # the demo loads in development only
 def test_load_demo_builds_two_structures_with_every_role_and_real_logins(capsys):
     call_command("load_demo", "--persons", "12", "--accompaniments", "40")
     assert Structure.objects.count() == 2

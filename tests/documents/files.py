@@ -5,6 +5,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject
 
 EXIF_ORIENTATION = 0x0112
 EXIF_MAKE = 0x010F
@@ -20,6 +22,28 @@ def pdf_with_text(text: str) -> bytes:
     pdf.set_font("Helvetica", size=12)
     pdf.cell(0, 10, text)
     return bytes(pdf.output())
+
+
+def pdf_of_size(size: int) -> bytes:
+    """Return a valid one-page PDF of exactly ``size`` bytes (its page content is a long PDF comment)."""
+
+    def build(padding: int) -> bytes:
+        writer = PdfWriter()
+        page = writer.add_blank_page(200, 200)
+        stream = DecodedStreamObject()
+        stream.set_data(b"%" + b"0" * padding + b"\n")
+        page.replace_contents(stream)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    padding = size
+    for _ in range(4):  # the length of the stream's /Length changes the size by a digit at most
+        data = build(padding)
+        if len(data) == size:
+            return data
+        padding += size - len(data)
+    raise AssertionError(f"no PDF of {size} bytes")
 
 
 def jpeg(width: int = 40, height: int = 20, *, orientation: int | None = None, make: str | None = None) -> bytes:

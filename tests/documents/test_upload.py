@@ -14,7 +14,7 @@ from appui.documents.models import Document
 from appui.documents.services import document_upload
 from tests.people.factories import PersonFactory
 
-from .files import ROTATE_90_CW, LyingUpload, UnreadableUpload, jpeg, pdf_with_text, png, upload
+from .files import ROTATE_90_CW, LyingUpload, UnreadableUpload, jpeg, pdf_of_size, pdf_with_text, png, upload
 
 PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
@@ -72,7 +72,7 @@ def test_an_11_mb_file_is_refused(worker, person, client_for):
 
 @pytest.mark.django_db
 def test_a_file_of_exactly_10_mb_is_accepted(worker, person):
-    exact = b"%PDF-1.4\n" + b"0" * (MAX_BYTES - 9)
+    exact = pdf_of_size(MAX_BYTES)
     document = document_upload(membership=worker, person=person, kind="autre", files=[upload(exact)])
     assert document.size == MAX_BYTES
 

@@ -90,10 +90,11 @@ def test_duplicate_is_detected_ignoring_accents_and_case_then_can_be_confirmed(s
     client = client_for(member_of(structure))
     response = client.post(reverse("web:person_create"), {**VALID, "last_name": "n'diaye", "first_name": "ÉLODIE"})
     page = _text(response)
-    assert "Cette personne existe peut-être déjà" in page
+    assert "Cette personne a peut-être déjà une fiche" in page
     assert reverse("web:person_detail", args=[existing.pk]) in page
     assert Person.objects.count() == 1
-    confirmed = client.post(reverse("web:person_create"), {**VALID, "allow_duplicate": "on"})
+    assert f'name="confirmed_duplicates" value="{existing.pk}"' in page
+    confirmed = client.post(reverse("web:person_create"), {**VALID, "confirmed_duplicates": str(existing.pk)})
     assert confirmed.status_code == 302
     assert Person.objects.count() == 2
 

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from appui.people.export import person_access_data
+from appui.accounts.enums import Role
+from appui.people.export import PartKey, build_export, export_json
+from appui.people.export_readers import MemberReader
 from appui.people.retention import person_anonymise
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
 
@@ -28,11 +30,22 @@ def person_with_rights(structure):
     return person
 
 
-def test_the_right_of_access_export_holds_screenings_follow_ups_and_caseload_results(person_with_rights):
-    data = json.loads(json.dumps(person_access_data(person_with_rights)["enregistrements"], default=str))
-    assert data["rights.Screening"][0]["réponses"]["children"][0]["label"] == "Enfantcanari"
-    assert data["rights.RightFollowUp"][0]["droit"]["libellé"] == "Revenu de solidarité active (RSA)"
-    assert data["rights.CaseloadResult"][0]["hypothèses"] == ["Scolarité de Enfantcanari…"]
+def test_the_right_of_access_export_holds_screenings_follow_ups_and_caseload_results(
+    person_with_rights, structure, member_of
+):
+    worker = member_of(structure, Role.MEDIATEUR)
+    export = build_export(person=person_with_rights, reader=MemberReader(worker, person_with_rights))
+    records = json.loads(json.dumps(export_json(export)))["sections"]["droits"]
+    by_type = {record["type"]: record for record in records}
+    assert by_type["screening"]["answers"]["children"][0]["label"] == "Enfantcanari"
+    assert by_type["right_follow_up"]["benefit"]["label"] == "Revenu de solidarité active (RSA)"
+    assert by_type["caseload_result"]["assumptions"] == ["Scolarité de Enfantcanari…"]
+
+
+def test_the_rights_are_a_part_apart_for_the_dpo(person_with_rights, structure, member_of):
+    dpo = member_of(structure, Role.DPO)
+    export = build_export(person=person_with_rights, reader=MemberReader(dpo, person_with_rights))
+    assert "droits" not in export_json(export)["sections"] and PartKey("droits") in export.withheld
 
 
 def test_anonymisation_erases_answers_and_assumptions_and_keeps_amounts_for_statistics(person_with_rights):

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from appui.accounts.enums import Role
 from appui.accounts.signals import SESSION_LOGIN_AT
+from appui.audit.keys import new_audit_keyring_json
 from tests.accounts.factories import PASSWORD
 from tests.conftest import logged_in_client, password_login, totp_code, verified_device
 from tests.people.factories import PersonFactory
@@ -176,6 +177,8 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         APPUI_SECRET_KEY="x" * 20 + "-production-secret-" + "y" * 30,
         APPUI_ALLOWED_HOSTS="appui.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        APPUI_AUDIT_KEYS=new_audit_keyring_json(),
+        APPUI_AUDIT_ANCHOR_DIR=str(tmp_path / "ancres"),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -83,6 +83,19 @@ def _request_pk(structure):
     ).pk
 
 
+def _part_pk(structure):
+    """A part of an access export waiting to be handed over: the private notes of another worker."""
+    from appui.people.export_parts import access_export_prepare
+    from appui.people.requests import rights_request_create
+
+    dpo = MembershipFactory(structure=structure, role=Role.DPO)
+    person = PersonFactory(structure=structure)
+    AccompanimentFactory(person=person, private_note="note privée")
+    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    access_export_prepare(membership=dpo, request=request)
+    return request.export_parts.get(kind="notes_privees").pk
+
+
 def _elimination_pk(structure):
     from django.utils import timezone
 
@@ -110,6 +123,7 @@ OBJECT_FACTORIES = {
     "document_pk": lambda structure: DocumentFactory(person=PersonFactory(structure=structure)).pk,
     "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,
+    "part_pk": _part_pk,
 }
 
 

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from appui.people.access import default_purpose
 from appui.rights import services
-from appui.rights.access import access_caseload_screening, can_screen
+from appui.rights.access import access_caseload_screening, can_screen, record_caseload_results_read
 from appui.rights.engine import EngineError
 from appui.rights.models import CaseloadScreening
 from appui.rights.screening import current_period, screen
@@ -133,6 +134,13 @@ class CaseloadResultsView(APIView):
         _check_role(request)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(caseload_results(job), request, view=self) or []
+        membership = request.membership  # type: ignore[attr-defined]
+        record_caseload_results_read(
+            actor=membership.user,
+            structure=membership.structure,
+            purpose=default_purpose(membership),
+            results=page,
+        )
         first = paginator.page.start_index() if page else 1
         for rank, result in enumerate(page, start=first):
             result.rank = rank  # type: ignore[attr-defined]

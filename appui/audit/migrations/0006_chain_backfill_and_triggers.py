@@ -4,6 +4,9 @@ The new triggers still refuse every DELETE and every UPDATE, except the one rete
 personal fields (person id, object id, detail) of an event while leaving every other column as it was.
 """
 
+import hashlib
+import json
+
 from django.db import migrations
 
 POSTGRES_DROP = """
@@ -68,9 +71,24 @@ def _create(schema_editor):
             schema_editor.execute(statement, None)
 
 
-def forwards(apps, schema_editor):
-    from appui.audit.chain import GENESIS, event_hash, personal_digest
+GENESIS = "0" * 64
 
+
+# The unkeyed chain of this version, frozen here: appui.audit.chain has moved on to a keyed one (0008).
+def personal_digest(*, object_id, person_id, detail):
+    payload = json.dumps([object_id, person_id, detail], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def event_hash(*, seq, prev_hash, created_at, actor_id, structure_id, action, purpose, object_type, personal):
+    payload = json.dumps(
+        [seq, prev_hash, created_at, actor_id, structure_id, action, purpose, object_type, personal],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def forwards(apps, schema_editor):
     _drop(schema_editor)
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditChainHead = apps.get_model("audit", "AuditChainHead")

@@ -5,13 +5,14 @@ The login is a pipeline of steps kept in the session (password, then structure);
 """
 
 import base64
+import unicodedata
 from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -32,6 +33,9 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     extra_context = {"title": "Connexion"}
 
+    def get_redirect_url(self) -> str:
+        return safe_local_path(super().get_redirect_url(), self.request) or ""
+
     def get_success_url(self) -> str:
         # After the password comes the second factor, whatever page was asked for.
         step = "web:otp_verify" if second_factor.has_second_factor(self.request.user) else "web:otp_enroll"  # type: ignore[arg-type]
@@ -43,18 +47,36 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+MAX_NEXT_LENGTH = 2000
+
+
+def safe_local_path(candidate: object, request: HttpRequest) -> str | None:
+    """Return ``candidate`` if it is a path of this site to send the user back to, else None.
+
+    Only "/…" paths: no other host or scheme, no "//" or backslash tricks, no control, format, separator or
+    unassigned character (a line break would split the Location header), nothing absurdly long.
+    """
+    if not isinstance(candidate, str) or not 0 < len(candidate) <= MAX_NEXT_LENGTH:
+        return None
+    if not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+        return None
+    if any(unicodedata.category(ch)[0] in "CZ" for ch in candidate):
+        return None
+    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=False):
+        return None
+    return candidate
+
+
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
-        return candidate
-    return reverse("web:dashboard")
+    return safe_local_path(candidate, request) or reverse("web:dashboard")
 
 
 @second_factor_not_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of the login: a code from the authenticator app, or a single-use backup code."""
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(_next_url(request))
+        return HttpResponseRedirect(_next_url(request))
     if not second_factor.has_second_factor(request.user):  # type: ignore[arg-type]
         return redirect(f"{reverse('web:otp_enroll')}?{urlencode({'next': _next_url(request)})}")
     form = OtpForm(request.POST or None)
@@ -62,7 +84,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
             otp_login(request, device)
-            return redirect(_next_url(request))
+            return HttpResponseRedirect(_next_url(request))
         form.add_error("token", "Code incorrect ou expiré. Réessayez avec le code affiché maintenant.")
     return render(
         request,
@@ -107,13 +129,11 @@ def otp_enroll(request: HttpRequest) -> HttpResponse:
 def choose_structure(request: HttpRequest) -> HttpResponse:
     """Let a member of several structures pick the one they work in now."""
     form = ChooseStructureForm(request.POST or None, user=request.user)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    next_url = safe_local_path(request.POST.get("next") or request.GET.get("next"), request) or ""
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = form.cleaned_data["membership"].pk
         messages.success(request, f"Vous travaillez maintenant pour {form.cleaned_data['membership'].structure}.")
-        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-            return redirect(next_url)
-        return redirect("web:dashboard")
+        return HttpResponseRedirect(next_url or reverse("web:dashboard"))
     return render(
         request, "web/auth/choose_structure.html", {"form": form, "next": next_url, "title": "Choisir la structure"}
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from appui.accompaniments.access import present_accompaniment
 from appui.accounts import policy
 from appui.documents.selectors import documents_expiring
+from appui.people.export_parts import parts_to_complete
 from appui.reporting.selectors import accompaniments_on, follow_ups_due, mandates_expiring, recent_persons
 from appui.runtime.selectors import failed_scheduled_jobs
 from appui.web.middleware import membership_required
@@ -28,6 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "expiring_mandates": list(mandates_expiring(membership)[:20]),
             "expiring_documents": list(documents_expiring(membership)[:20]),
             "failed_scheduled_jobs": (failed_scheduled_jobs() if policy.can_view_scheduled_jobs(membership) else []),
+            "export_parts": parts_to_complete(membership),
             "title": "Ma journée",
             "nav": "dashboard",
         },

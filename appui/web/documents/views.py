@@ -8,18 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 
 from appui.documents import services
 from appui.documents.access import access_document, can_handle_documents
 from appui.documents.selectors import documents_of_person
 from appui.people.access import access_person
+from appui.web.files import attachment_response
 from appui.web.middleware import membership_required
 
 from .forms import DocumentUploadForm
-
-# The download is a file, never a page: even if a browser tried to render it, it could run nothing.
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 
 def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
@@ -78,13 +75,8 @@ def document_download(request: HttpRequest, document_pk: int) -> HttpResponse:
     if refused := _not_allowed(request, "GET"):
         return refused
     content = services.document_download(membership=membership, document=document)
-    response = HttpResponse(content, content_type=document.content_type)
     # Generated name only: the uploaded name may hold quotes, line breaks or a path, and personal data.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=document.filename)
-    response["Content-Length"] = str(len(content))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    return response
+    return attachment_response(content, content_type=document.content_type, filename=document.filename)
 
 
 @membership_required

@@ -12,15 +12,14 @@ from appui.mandates import services
 from appui.mandates.access import access_mandate, access_revocation
 from appui.mandates.enums import CONSENT_VERSION
 from appui.people.access import access_person
+from appui.web.files import attachment_response
 from appui.web.middleware import membership_required
 
 from .forms import MandateForm, RevocationForm
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(bytes(content), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(bytes(content), content_type="application/pdf", filename=filename)
 
 
 @membership_required

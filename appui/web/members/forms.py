@@ -18,3 +18,19 @@ class InviteForm(AppuiForm):
 
 class TokenForm(AppuiForm):
     name = forms.CharField(label="Nom du jeton", max_length=100, help_text="Par exemple : « export tableur ».")
+
+
+class StructureContactForm(AppuiForm):
+    address = forms.CharField(
+        label="Adresse postale de la structure",
+        max_length=255,
+        required=False,
+        help_text="Écrite dans la notice d'information et dans l'export des données des personnes.",
+    )
+    dpo_contact = forms.CharField(
+        label="Contact du délégué ou de la déléguée à la protection des données (DPO)",
+        max_length=255,
+        required=False,
+        help_text="Une adresse e-mail ou postale où les personnes peuvent écrire au DPO. Obligatoire pour informer "
+        "les personnes (RGPD, articles 13 et 15) : tant qu'il manque, les exports le disent.",
+    )

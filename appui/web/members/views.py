@@ -2,10 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from appui.accounts import policy, services
@@ -13,7 +11,7 @@ from appui.accounts.access import access_api_token, access_member, api_tokens_of
 from appui.accounts.second_factor import second_factor_reset
 from appui.web.middleware import membership_required
 
-from .forms import InviteForm, TokenForm
+from .forms import InviteForm, StructureContactForm, TokenForm
 
 
 @membership_required
@@ -28,6 +26,31 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @membership_required
+def structure_contact(request: HttpRequest) -> HttpResponse:
+    """The structure's address and DPO contact, as persons read them (notice, right-of-access export)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    if not policy.can_manage_members(membership):
+        raise PermissionDenied
+    structure = membership.structure
+    form = StructureContactForm(
+        request.POST or None, initial={"address": structure.address, "dpo_contact": structure.dpo_contact}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.structure_update_contact(membership=membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "Les coordonnées de la structure sont enregistrées.")
+            return redirect("web:member_list")
+    return render(
+        request,
+        "web/members/structure_contact.html",
+        {"form": form, "title": "Coordonnées de la structure", "nav": "members"},
+    )
+
+
+@membership_required
 def member_invite(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     if not policy.can_manage_members(membership):
@@ -35,27 +58,41 @@ def member_invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invited = services.member_invite(by=membership, **form.cleaned_data)
+            invited = services.member_invite(by=membership, site_url=_site_url(request), **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            link = ""
-            if not invited.user.has_usable_password():
-                uid, token = services.invitation_path(invited.user)
-                link = request.build_absolute_uri(reverse("web:invitation_accept", args=[uid, token]))
-                transaction.on_commit(
-                    lambda: invited.user.email_user(
-                        "Votre accès à Appui",
-                        f"Bonjour,\n\n{membership.user} vous invite à rejoindre {membership.structure} sur Appui.\n"
-                        f"Choisissez votre mot de passe ici : {link}\n",
-                    )
-                )
             return render(
                 request,
                 "web/members/invited.html",
-                {"invited": invited, "link": link, "title": "Invitation envoyée", "nav": "members"},
+                {
+                    "invited": invited,
+                    "validity_days": services.invitation_validity_days(),
+                    "title": "Invitation envoyée",
+                    "nav": "members",
+                },
             )
     return render(request, "web/members/invite.html", {"form": form, "title": "Inviter un membre", "nav": "members"})
+
+
+def _site_url(request: HttpRequest) -> str:
+    """Return "https://host" of this request (its host is one of ALLOWED_HOSTS), for links sent by e-mail."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_POST
+@membership_required
+def member_invitation_resend(request: HttpRequest, membership_pk: int) -> HttpResponse:
+    """Send a pending invitation again; the link goes to the invitee's mailbox, never to this page."""
+    membership = request.membership  # type: ignore[attr-defined]
+    target = access_member(membership=membership, pk=membership_pk)
+    try:
+        services.member_invitation_resend(by=membership, membership=target, site_url=_site_url(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"L'invitation a été renvoyée à {target.user.email}.")
+    return redirect("web:member_list")
 
 
 @require_POST

@@ -77,9 +77,8 @@ class PersonForm(AppuiForm):
         widget=InlineCheckboxSelectMultiple,
         help_text="Les membres de l'équipe qui suivent la personne.",
     )
-    allow_duplicate = forms.BooleanField(
-        label="Je confirme qu'il s'agit d'une autre personne", required=False, widget=forms.HiddenInput
-    )
+    # The ids of the probable duplicates shown to the member when they chose to create the record anyway.
+    confirmed_duplicates = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
 
     SITUATION = ("family_situation", "housing_status", "employment_status", "obstacles", "situation_details")
 
@@ -98,7 +97,7 @@ class PersonForm(AppuiForm):
             for name in self.SITUATION:
                 del self.fields[name]
         if not creating:
-            del self.fields["allow_duplicate"]
+            del self.fields["confirmed_duplicates"]
         if creating and not self.is_bound:
             self.initial.setdefault("informed_at", timezone.localdate())
 
@@ -108,9 +107,13 @@ class PersonForm(AppuiForm):
             self.add_error("birth_date", "Indiquez la date de naissance, ou au moins l'année de naissance.")
         return data
 
+    def clean_confirmed_duplicates(self) -> list[int]:
+        value = self.cleaned_data.get("confirmed_duplicates") or ""
+        return [int(part) for part in value.split(",") if part.strip().isdigit()]
+
     def service_fields(self) -> dict[str, object]:
         """Return the cleaned values the person services take."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "allow_duplicate"}
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirmed_duplicates"}
 
 
 class AnonymousPersonForm(AppuiForm):

@@ -28,15 +28,31 @@ PAGE_SIZE = 20
 
 @membership_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    """Search persons by name, birth year or file number; htmx asks for the results fragment only."""
+    """Search persons by name, birth year, file number, phone or e-mail; htmx asks for the results fragment only.
+
+    When no name matches exactly, the persons with similar names are shown, marked as approximate.
+    """
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    persons = persons_visible_by(request.membership).named()  # type: ignore[attr-defined]
+    persons = (
+        persons_visible_by(request.membership)  # type: ignore[attr-defined]
+        .named()
+        .only("id", "last_name", "first_name", "birth_date", "birth_year", "file_number", "commune_code")
+    )
+    found: Any = persons
+    approximate = False
     if query:
-        persons = person_search(persons, query, structure_id=request.membership.structure_id)  # type: ignore[attr-defined]
-    persons = persons.only("id", "last_name", "first_name", "birth_date", "birth_year", "file_number", "commune_code")
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "query": query, "page": page, "title": "Personnes", "nav": "people"}
+        found = person_search(persons, query, structure_id=request.membership.structure_id)  # type: ignore[attr-defined]
+        approximate = found.approximate
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "approximate": approximate,
+        "title": "Personnes",
+        "nav": "people",
+    }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "web/people/_results.html", context)
     return render(request, "web/people/list.html", context)
@@ -60,12 +76,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
             person = services.person_create(
                 membership=membership,
                 fields=form.service_fields(),
-                allow_duplicate=form.cleaned_data.get("allow_duplicate", False),
+                confirmed_duplicates=form.cleaned_data["confirmed_duplicates"],
             )
         except services.DuplicatePersonError as exc:
+            # Everything typed is shown again; creating now confirms these candidates, and only these.
             duplicates = exc.duplicates
             form.data = form.data.copy()
-            form.data["allow_duplicate"] = "on"
+            form.data["confirmed_duplicates"] = ",".join(str(d.pk) for d in duplicates)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:

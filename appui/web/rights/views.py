@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appui.accounts.models import Membership
-from appui.people.access import access_person
+from appui.people.access import access_person, default_purpose
 from appui.people.models import Person
 from appui.rights import services
 from appui.rights.access import (
@@ -23,13 +23,14 @@ from appui.rights.access import (
     access_follow_up,
     access_screening,
     can_screen,
+    record_caseload_results_read,
     record_screening_view,
 )
 from appui.rights.catalogue import catalogue
 from appui.rights.csv_format import template_text
-from appui.rights.enums import Activity, CaseloadStatus, ResourceKind, Schooling
+from appui.rights.enums import CaseloadStatus
 from appui.rights.models import CaseloadScreening, Screening
-from appui.rights.results import RightEstimate
+from appui.rights.results import RightEstimate, inputs_used
 from appui.rights.selectors import (
     caseload_results,
     caseload_waiting_reason,
@@ -39,7 +40,7 @@ from appui.rights.selectors import (
     recent_caseload_screenings,
     secured_summary,
 )
-from appui.rights.situation import HouseholdAnswers, Situation, answers_from_record
+from appui.rights.situation import HouseholdAnswers, answers_from_record
 from appui.web.middleware import membership_required
 
 from .forms import CaseloadForm, FollowUpForm, ScreeningForm
@@ -97,59 +98,6 @@ def _rights(screening: Screening) -> list[RightEstimate]:
     return [RightEstimate.from_json(r) for r in screening.results]
 
 
-OPENFISCA_HOUSING_LABELS = {
-    "locataire_vide": "locataire (vide)",
-    "locataire_hlm": "locataire (logement social)",
-    "locataire_meuble": "locataire (meublé)",
-    "locataire_foyer": "foyer, résidence sociale",
-    "proprietaire": "propriétaire",
-    "loge_gratuitement": "hébergé·e gratuitement",
-    "sans_domicile": "sans domicile ou hébergement d'urgence",
-    "non_renseigne": "non renseigné",
-}
-
-
-def _euros(value: float) -> str:
-    return f"{value:,.2f} €".replace(",", "\u202f").replace(".", ",")
-
-
-def _inputs_used(screening: Screening) -> list[str]:
-    """Return, in plain French, the complete situation the screening computed with (answers and assumptions)."""
-    if not screening.situation.get("persons"):
-        return []  # erased by the anonymisation of the record
-    situation = Situation.from_json(screening.situation)
-    kinds = dict(ResourceKind.choices)
-    lines = []
-    for person in situation.persons:
-        who = "Enfant" if person.role == "enfant" else ("Personne" if person.role == "demandeur" else "Conjoint·e")
-        facts = [f"né·e le {person.birth_date:%d/%m/%Y}"]
-        if person.role == "enfant":
-            facts.append(Schooling(person.schooling).label.lower())
-        else:
-            facts.append(Activity(person.activity).label.lower())
-            facts.append(
-                ", ".join(f"{kinds[k].lower()} {_euros(v)} par mois" for k, v in person.resources.items())
-                or "aucune ressource"
-            )
-            if person.disability_rate:
-                facts.append(f"taux d'incapacité d'au moins {person.disability_rate:.0%}".replace("\xa0", ""))
-        lines.append(f"{who} : {', '.join(facts)}.")
-    lines.append(
-        f"Logement : {OPENFISCA_HOUSING_LABELS.get(situation.housing, situation.housing)}"
-        + (f", loyer {_euros(situation.rent)} par mois" if situation.rent else "")
-        + (f", commune {situation.depcom}" if situation.depcom else "")
-        + "."
-    )
-    lines.append(f"Revenu fiscal de référence : {_euros(situation.rfr)}.")
-    received = sorted(situation.received_benefits)
-    lines.append(
-        "Prestations déjà reçues : "
-        + (", ".join(catalogue()[code].label for code in received) if received else "aucune")
-        + "."
-    )
-    return lines
-
-
 @require_GET
 @membership_required
 def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResponse:
@@ -189,7 +137,7 @@ def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResp
             "unclaimed": unclaimed,
             "received": [r for r in rights if r.received],
             "assumptions": screening.assumptions,
-            "inputs_used": _inputs_used(screening),
+            "inputs_used": inputs_used(screening.situation),
             "is_latest": latest is not None and latest.pk == screening.pk,
             "title": f"Droits de {screening.person} — simulation du {screening.created_at:%d/%m/%Y}",
             "nav": "people",
@@ -306,6 +254,12 @@ def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
     job = access_caseload_screening(membership=membership, pk=job_pk)
     _check_role(membership)
     page = Paginator(caseload_results(job).select_related("person"), 50).get_page(request.GET.get("page"))
+    record_caseload_results_read(
+        actor=membership.user,
+        structure=membership.structure,
+        purpose=default_purpose(membership),
+        results=page.object_list,
+    )
     return render(
         request,
         "web/rights/caseload_detail.html",

@@ -14,6 +14,7 @@ from appui.accounts import policy
 from appui.reporting.selectors import service_alerts_by_week
 from appui.service_alerts import services
 from appui.service_alerts.access import access_alert, alerts_visible_by, territory_structure_ids
+from appui.web.files import attachment_response
 from appui.web.middleware import membership_required
 
 from .forms import ServiceAlertForm
@@ -110,7 +111,7 @@ def service_alert_screenshot(request: HttpRequest, alert_pk: int) -> HttpRespons
     alert = access_alert(membership=membership, pk=alert_pk)
     if not alert.screenshot:
         return HttpResponse("Pas de capture pour ce signalement.", status=404, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(bytes(alert.screenshot), content_type=alert.screenshot_type)
     extension = "png" if alert.screenshot_type == "image/png" else "jpg"
-    response["Content-Disposition"] = f'attachment; filename="signalement-{alert.pk}.{extension}"'
-    return response
+    return attachment_response(
+        bytes(alert.screenshot), content_type=alert.screenshot_type, filename=f"signalement-{alert.pk}.{extension}"
+    )

@@ -1,6 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from appui.demo.generator import DEMO_PASSWORD, demo_logins, demo_totp_base32, load_demo
+from appui.demo.generator import (
+    DEMO_PASSWORD,
+    DemoOutsideDevelopmentError,
+    demo_logins,
+    demo_totp_base32,
+    load_demo,
+    refuse_outside_development,
+)
 
 
 class Command(BaseCommand):
@@ -17,6 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         from appui.accounts.models import Structure
+
+        try:
+            refuse_outside_development()
+        except DemoOutsideDevelopmentError as exc:
+            raise CommandError(str(exc)) from exc
 
         if Structure.objects.exists():
             if options["if_empty"]:
