@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
@@ -381,11 +381,14 @@ def caseload_job_relaunch(*, job: CaseloadScreening) -> bool:
 
 
 def caseload_inputs_purge(*, older_than: Any) -> int:
-    """Erase the households kept by jobs that failed before ``older_than`` (they can no longer be relaunched)."""
+    """Erase the households kept by jobs that failed before ``older_than`` (they can no longer be relaunched);
+    return how many jobs had some."""
     stale = CaseloadScreening.objects.filter(status=CaseloadStatus.FAILED, finished_at__lt=older_than)
-    erased = CaseloadChunk.objects.filter(job__in=stale, entries__isnull=False).update(entries=None)
-    erased += stale.exclude(source_csv="").update(source_csv="")
-    return erased
+    holding = stale.filter(Q(chunks__entries__isnull=False) | ~Q(source_csv="")).distinct()
+    job_ids = list(holding.values_list("pk", flat=True))
+    CaseloadChunk.objects.filter(job_id__in=job_ids, entries__isnull=False).update(entries=None)
+    CaseloadScreening.objects.filter(pk__in=job_ids).update(source_csv="")
+    return len(job_ids)
 
 
 # --- In this process (command line, tests) ----------------------------------------------------------------------

@@ -44,7 +44,7 @@ def purge_audit(*, slot: datetime.datetime) -> JobReport:
 
     count = audit_purge_personal_fields()
     return JobReport(
-        f"{_plural(count, 'événement', 'événements')} du journal effacé(s) de leurs données personnelles "
+        f"Données personnelles effacées dans {_plural(count, 'événement', 'événements')} du journal "
         f"(conservation : {audit_retention_days()} jours)."
     )
 
@@ -75,8 +75,8 @@ def verify_audit(*, slot: datetime.datetime) -> JobReport:
         if not report.intact:
             raise JobFailedError(_audit_failure(report))
         return JobReport(
-            "Journal des accès intact. Aucun répertoire d'ancres n'est configuré (APPUI_AUDIT_ANCHOR_DIR) : "
-            "la tête de la chaîne n'est pas gardée hors de la base."
+            "Journal des accès intact. Sa tête n'est pas gardée hors de la base : l'administrateur doit configurer "
+            "un répertoire d'ancres (APPUI_AUDIT_ANCHOR_DIR)."
         )
     try:
         audit_anchor()
@@ -128,4 +128,6 @@ def purge_failed_caseloads(*, slot: datetime.datetime) -> JobReport:
     from appui.rights.jobs import caseload_inputs_purge
 
     count = caseload_inputs_purge(older_than=timezone.now() - datetime.timedelta(days=7))
-    return JobReport(f"{_plural(count, 'donnée effacée', 'données effacées')} de repérages échoués.")
+    if not count:
+        return JobReport("Aucun repérage échoué à effacer.")
+    return JobReport(f"Foyers gardés effacés pour {_plural(count, 'repérage échoué', 'repérages échoués')}.")
