@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "appui.service_alerts",
     "appui.documents",
     "appui.places",
+    "appui.orientations",
     "appui.reporting",
     "appui.runtime",
     "appui.demo",
@@ -241,6 +242,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API REST v1 d'Appui : personnes accompagnées et accompagnements.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ReferralStatusEnum": "appui.orientations.enums.ReferralStatus"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "appui.api.schema.document_bad_request",
@@ -307,3 +309,6 @@ APPUI_SCHEDULE_HISTORY_DAYS = int(os.environ.get("APPUI_SCHEDULE_HISTORY_DAYS", 
 # Caseload screenings: households per chunk task, and caseload jobs running at once in one structure.
 APPUI_CASELOAD_CHUNK_SIZE = int(os.environ.get("APPUI_CASELOAD_CHUNK_SIZE", "10000"))
 APPUI_CASELOAD_MAX_RUNNING = int(os.environ.get("APPUI_CASELOAD_MAX_RUNNING", "1"))
+# Imports of directory files from the web run within the request: larger files go through
+# `manage.py import_places` (see docs/annuaire.md).
+APPUI_PLACES_WEB_IMPORT_MAX_BYTES = int(os.environ.get("APPUI_PLACES_WEB_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -18,4 +18,5 @@ urlpatterns = [
         "accompaniments/<int:accompaniment_pk>/", views.AccompanimentDetailView.as_view(), name="accompaniment_detail"
     ),
     path("", include("appui.api.rights.urls")),
+    path("", include("appui.api.orientations.urls")),
 ]

@@ -46,6 +46,14 @@ class AuditAction(models.TextChoices):
     API_TOKEN_CREATE = "api_token.create", "Création d'un jeton d'API"
     API_TOKEN_REVOKE = "api_token.revoke", "Révocation d'un jeton d'API"
     ACCESS_REFUSED = "access.refused", "Accès refusé"
+    PLACES_IMPORT = "places.import", "Import de lieux dans l'annuaire"
+    PLACE_CREATE = "places.create", "Création d'un lieu de la structure"
+    PLACE_UPDATE = "places.update", "Modification d'un lieu de la structure"
+    REFERRAL_CREATE = "referrals.create", "Orientation d'une personne"
+    REFERRAL_VIEW = "referrals.view", "Consultation d'une orientation"
+    REFERRAL_UPDATE = "referrals.update", "Suivi d'une orientation"
+    REFERRAL_RECEIVED_VIEW = "referrals.received_view", "Consultation d'une orientation reçue"
+    REFERRAL_ANSWER = "referrals.answer", "Réponse à une orientation reçue"
 
 
 class AuditPurpose(models.TextChoices):

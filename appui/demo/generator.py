@@ -318,6 +318,7 @@ def load_demo(
     rng = random.Random(seed)
     today = timezone.localdate()
     counts = {"structures": 0, "users": 0, "persons": 0, "accompaniments": 0}
+    all_members: dict[str, dict[str, Membership]] = {}
     for demo in STRUCTURES:
         structure = structure_create(name=demo.name, type=demo.type, commune_code=demo.commune_code, siret=demo.siret)
         counts["structures"] += 1
@@ -335,6 +336,7 @@ def load_demo(
                 role=role,
                 bound_by_secrecy=role in {Role.TRAVAILLEUR_SOCIAL, Role.RESPONSABLE} or demo.type == StructureType.CCAS,
             )
+        all_members[demo.domain] = members
         writers = [members[Role.MEDIATEUR], members[Role.TRAVAILLEUR_SOCIAL], members[Role.RESPONSABLE]]
         persons: list[Person] = []
         for _ in range(persons_per_structure):
@@ -413,6 +415,9 @@ def load_demo(
                 membership=author, person=person, fields=fields, mandate=mandates.get(person.pk) if on_behalf else None
             )
             counts["accompaniments"] += 1
+    from .places import load_demo_places
+
+    counts.update(load_demo_places(rng=rng, members=all_members))
     return counts
 
 

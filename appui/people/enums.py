@@ -101,6 +101,7 @@ class ExportPartKind(models.TextChoices):
     DIAGNOSTICS = "diagnostics", "Diagnostics numériques"
     DOCUMENTS = "documents", "Documents du coffre-fort"
     RIGHTS = "droits", "Simulations et suivi des droits"
+    REFERRALS = "orientations", "Orientations vers d'autres lieux"
 
 
 class ExportPartStatus(models.TextChoices):

@@ -42,6 +42,7 @@ class Theme(enum.Enum):
     DIAGNOSTICS = ("diagnostics", "Vos diagnostics numériques")
     RIGHTS = ("droits", "Vos droits : simulations et suivi")
     DOCUMENTS = ("documents", "Vos documents")
+    REFERRALS = ("orientations", "Les lieux où l'on vous a orienté")
     ALERTS = ("signalements", "Sites administratifs en panne signalés pendant vos accompagnements")
     REQUESTS = ("demandes", "Vos demandes sur vos données")
     CONSULTATIONS = ("consultations", "Qui a consulté votre dossier")

@@ -50,6 +50,14 @@ ACTION_PHRASES: dict[str, str] = {
     AuditAction.SECOND_FACTOR_RESET: "a réinitialisé une double authentification",
     AuditAction.API_TOKEN_CREATE: "a créé un jeton d'accès",
     AuditAction.API_TOKEN_REVOKE: "a révoqué un jeton d'accès",
+    AuditAction.PLACES_IMPORT: "a importé des lieux dans l'annuaire",
+    AuditAction.PLACE_CREATE: "a ajouté un lieu d'accueil de la structure",
+    AuditAction.PLACE_UPDATE: "a modifié un lieu d'accueil de la structure",
+    AuditAction.REFERRAL_CREATE: "vous a orienté vers un autre lieu, avec votre accord",
+    AuditAction.REFERRAL_VIEW: "a consulté une de vos orientations",
+    AuditAction.REFERRAL_UPDATE: "a mis à jour le suivi d'une de vos orientations",
+    AuditAction.REFERRAL_RECEIVED_VIEW: "a lu les informations que vous avez accepté de partager pour une orientation",
+    AuditAction.REFERRAL_ANSWER: "a répondu à une orientation vous concernant",
     AuditAction.ACCESS_REFUSED: "a tenté d'ouvrir une page de votre dossier sans en avoir le droit : Appui a refusé",
 }
 

@@ -50,6 +50,8 @@ class MemberReader:
             return obj.pk in self._documents
         if kind == ExportPartKind.RIGHTS:
             return (obj._meta.label, obj.pk) in self._rights
+        if kind == ExportPartKind.REFERRALS:
+            return obj.pk in self._referrals
         raise ValueError(f"Unknown export part kind: {kind}")
 
     @cached_property
@@ -57,6 +59,14 @@ class MemberReader:
         from appui.accompaniments.access import accompaniments_visible_by
 
         return set(accompaniments_visible_by(self.membership).for_person(self.person.pk).values_list("pk", flat=True))
+
+    @cached_property
+    def _referrals(self) -> set[int]:
+        from appui.orientations.access import can_orient, referrals_visible_by
+
+        if not can_orient(self.membership):
+            return set()
+        return set(referrals_visible_by(self.membership).filter(person_id=self.person.pk).values_list("pk", flat=True))
 
     @cached_property
     def _diagnostics(self) -> set[int]:

@@ -7,7 +7,12 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from appui.accounts.enums import Role
 from appui.accounts.services import api_token_create
@@ -63,4 +68,31 @@ def test_the_person_search_answers_what_its_schema_says(case, api_token):
     case.call_and_validate(
         headers={"Authorization": f"Token {api_token}"},
         checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
+    )
+
+
+@pytest.fixture
+def directory_token(db, keep_test_connection):
+    """A social worker whose structure has a person, places nearby, a referral sent and one received."""
+    from tests.orientations.factories import ReferralFactory, received_referral
+    from tests.places.factories import OwnPlaceFactory, PlaceFactory, PlaceServiceFactory
+
+    structure = StructureFactory()
+    member = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
+    person = PersonFactory(structure=structure)
+    place = PlaceFactory(latitude=45.77, longitude=4.88, opening_hours="Mo-Fr 09:00-12:00")
+    PlaceServiceFactory(place=OwnPlaceFactory())
+    ReferralFactory(person=person, created_by=member.user, place=place)
+    received_referral(structure)
+    _, raw = api_token_create(membership=member, name="schemathesis")
+    return raw
+
+
+@schema.include(path_regex=r"^/api/v1/(places|referrals)/").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_directory_and_referral_operations_answer_what_the_document_describes(case, directory_token):
+    """The OpenAPI document describes the directory and referral answers: statuses, content types, bodies."""
+    case.call_and_validate(
+        headers={"Authorization": f"Token {directory_token}"},
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
     )

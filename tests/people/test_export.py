@@ -485,5 +485,6 @@ def test_the_person_gets_one_record_of_every_linked_model_across_the_parts(struc
         "screening",
         "right_follow_up",
         "caseload_result",
+        "referral",
     }
     assert expected <= kinds, sorted(expected - kinds)

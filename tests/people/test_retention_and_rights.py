@@ -186,7 +186,11 @@ def _one_of_everything(structure, member_of):
     screening = ScreeningFactory(person=person)
     RightFollowUpFactory(screening=screening)
     CaseloadResultFactory(job__structure=structure, person=person)
+    from tests.orientations.factories import ReferralFactory
+
+    ReferralFactory(person=person, created_by=worker.user)
     recipes = {
+        "orientations.Referral",
         "rights.Screening",
         "rights.RightFollowUp",
         "rights.CaseloadResult",

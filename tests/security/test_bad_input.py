@@ -26,6 +26,7 @@ from appui.documents.models import Document
 from appui.service_alerts.models import ServiceAlert
 from tests.accompaniments.factories import AccompanimentFactory
 from tests.core.pdf import pdf_text
+from tests.orientations.factories import ReferralFactory, received_referral
 from tests.people.factories import PersonFactory
 from tests.rights.factories import CaseloadScreeningFactory
 
@@ -61,11 +62,13 @@ def test_deeply_nested_json_answers_400_on_every_api_operation(method, path, bod
     worker = member_of(structure, Role.TRAVAILLEUR_SOCIAL)
     person = PersonFactory(structure=structure)
     ids = {
-        "person_pk": person.pk,
-        "accompaniment_pk": AccompanimentFactory(person=person, author=worker.user).pk,
-        "job_pk": CaseloadScreeningFactory(structure=structure).pk,
+        "person_pk": lambda: person.pk,
+        "accompaniment_pk": lambda: AccompanimentFactory(person=person, author=worker.user).pk,
+        "job_pk": lambda: CaseloadScreeningFactory(structure=structure).pk,
+        "referral_pk": lambda: ReferralFactory(person=person, created_by=worker.user).pk,
+        "incoming_pk": lambda: received_referral(structure).pk,
     }
-    url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+    url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), path)
     _, raw = api_token_create(membership=worker, name="attaque")
     client = Client(HTTP_AUTHORIZATION=f"Token {raw}", raise_request_exception=False)
     response = getattr(client, method)(url, body, content_type="application/json")

@@ -17,7 +17,9 @@ from tests.accounts.factories import MembershipFactory
 from tests.conftest import logged_in_client
 from tests.diagnostics.factories import DiagnosticFactory
 from tests.documents.factories import DocumentFactory
+from tests.orientations.factories import ReferralFactory, received_referral
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
+from tests.places.factories import OwnPlaceFactory, PlaceServiceFactory
 from tests.rights.factories import CaseloadScreeningFactory, RightFollowUpFactory, ScreeningFactory
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -106,6 +108,17 @@ def _elimination_pk(structure):
     return elimination.pk
 
 
+def _import_pk(structure):
+    from django.utils import timezone
+
+    from appui.places.models import PlaceImport, PlaceSource
+
+    source = PlaceSource.objects.create(name=f"source-{structure.pk}", structure=structure)
+    return PlaceImport.objects.create(
+        source=source, structure=structure, filename="lieux.csv", format="lieux-v1", started_at=timezone.now()
+    ).pk
+
+
 # One factory per kind of object id: it creates an object of the given structure and returns its pk.
 OBJECT_FACTORIES = {
     "person_pk": lambda structure: PersonFactory(structure=structure).pk,
@@ -123,6 +136,14 @@ OBJECT_FACTORIES = {
     "document_pk": lambda structure: DocumentFactory(person=PersonFactory(structure=structure)).pk,
     "diagnostic_pk": lambda structure: DiagnosticFactory(person=PersonFactory(structure=structure)).pk,
     "elimination_pk": _elimination_pk,
+    # Another structure's place that it did not publish (its published places are in everyone's directory).
+    "place_pk": lambda structure: OwnPlaceFactory(structure=structure, is_published=False).pk,
+    # Editing pages of a structure's own places: even a published place of another structure is out of reach.
+    "own_place_pk": lambda structure: OwnPlaceFactory(structure=structure, is_published=True).pk,
+    "own_service_pk": lambda structure: PlaceServiceFactory(place__structure=structure).pk,
+    "import_pk": _import_pk,
+    "referral_pk": lambda structure: ReferralFactory(person=PersonFactory(structure=structure)).pk,
+    "incoming_pk": lambda structure: received_referral(structure).pk,
     "part_pk": _part_pk,
 }
 

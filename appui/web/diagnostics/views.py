@@ -30,6 +30,7 @@ from appui.diagnostics.bank import CURRENT_VERSION, QuestionBank, load_bank
 from appui.diagnostics.enums import DiagnosticMode, Recommendation
 from appui.diagnostics.models import Diagnostic
 from appui.guides.selectors import guides_for_theme
+from appui.orientations.access import can_orient
 from appui.people.access import access_person
 from appui.people.enums import Obstacle
 from appui.people.models import Person
@@ -246,6 +247,7 @@ def diagnostic_detail(request: HttpRequest, diagnostic_pk: int) -> HttpResponse:
             "obstacle_labels": [Obstacle(o).label for o in result.obstacles] if show_obstacles else [],
             "answer_rows": _answer_rows(diagnostic, show_obstacles),
             "chart": progress_chart(history),
+            "can_orient": can_orient(membership),
             "local_date": timezone.localtime(diagnostic.created_at),
             "title": f"Diagnostic numérique du {timezone.localtime(diagnostic.created_at):%d/%m/%Y} — {person}",
             "nav": "people",

@@ -15,6 +15,7 @@ from appui.accounts.access import referent_choices
 from appui.documents.access import can_handle_documents
 from appui.documents.selectors import documents_of_person
 from appui.mandates.access import mandates_visible_by
+from appui.orientations.access import can_orient, referrals_visible_by
 from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
 from appui.people.selectors import person_search
@@ -140,6 +141,10 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "can_handle_documents": can_handle_documents(membership) and not person.is_anonymous,
             "documents": list(documents_of_person(membership, person)[:20]) if can_handle_documents(membership) else [],
             "can_mandate": policy.can_act_under_mandate(membership) and not person.is_anonymous,
+            "can_orient": can_orient(membership),
+            "referrals": list(referrals_visible_by(membership).for_person(person.pk).select_related("place")[:20])
+            if can_orient(membership)
+            else [],
             "title": str(person),
             "nav": "people",
         },
