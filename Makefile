@@ -26,9 +26,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo --if-empty
 
+# The web server and one background worker together (caseload screenings, scheduled jobs); Ctrl-C stops both.
 run: demo
 	@echo "Appui : http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py run_dev $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -51,6 +52,7 @@ lock:
 bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/screening.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "appui.core",
     "appui.accounts",
     "appui.audit",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "appui.places",
     "appui.orientations",
     "appui.reporting",
+    "appui.runtime",
     "appui.demo",
     "appui.web",
     "appui.api",
@@ -71,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the WSGI server, compressed and cached for ever (hashed names): no extra server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,7 +207,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("APPUI_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves the files gathered by `manage.py collectstatic`, with hashed names (cached for ever).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("APPUI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("APPUI_FROM_EMAIL", "appui@localhost")
@@ -260,7 +274,6 @@ APPUI_FIELD_KEYS_FILE = os.environ.get(
 APPUI_RIGHTS_ENGINE = os.environ.get("APPUI_RIGHTS_ENGINE", "inprocess")  # or "webapi"
 APPUI_OPENFISCA_API_URL = os.environ.get("APPUI_OPENFISCA_API_URL", "http://127.0.0.1:5000")
 APPUI_OPENFISCA_API_TIMEOUT = float(os.environ.get("APPUI_OPENFISCA_API_TIMEOUT", "30"))
-APPUI_RIGHTS_JOB_LAUNCHER = os.environ.get("APPUI_RIGHTS_JOB_LAUNCHER", "subprocess")  # "inline" | "none"
 APPUI_RIGHTS_WORKERS = int(os.environ.get("APPUI_RIGHTS_WORKERS", "0")) or None
 
 # Audit: personal fields of events are erased after this many days (CNIL: access logs kept 6 to 12 months).
@@ -279,6 +292,23 @@ APPUI_AUDIT_ANCHOR_DIR = os.environ.get(
 # An event still unlinked this long after it was written is reported by verify_audit.
 APPUI_AUDIT_LINK_GRACE_SECONDS = int(os.environ.get("APPUI_AUDIT_LINK_GRACE_SECONDS", "300"))
 
+# Background work (appui.runtime): Django's Tasks framework (the django-tasks backport of Django 6's
+# django.tasks) with its database backend: no extra server, on SQLite as on PostgreSQL. Workers are
+# `manage.py run_worker` processes, on any number of machines sharing the database (docs/production.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+APPUI_WORKER_POLL_SECONDS = float(os.environ.get("APPUI_WORKER_POLL_SECONDS", "0.25"))
+APPUI_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("APPUI_WORKER_HEARTBEAT_SECONDS", "5"))
+# A worker silent for this long is lost: its tasks go back to the queue for another worker.
+APPUI_WORKER_LOST_AFTER = float(os.environ.get("APPUI_WORKER_LOST_AFTER", "30"))
+APPUI_TASK_MAX_ATTEMPTS = int(os.environ.get("APPUI_TASK_MAX_ATTEMPTS", "3"))
+APPUI_TASK_RETRY_DELAYS = tuple(
+    float(s) for s in os.environ.get("APPUI_TASK_RETRY_DELAYS", "10,60").split(",") if s.strip()
+)
+APPUI_TASK_HISTORY_DAYS = int(os.environ.get("APPUI_TASK_HISTORY_DAYS", "14"))
+APPUI_SCHEDULE_HISTORY_DAYS = int(os.environ.get("APPUI_SCHEDULE_HISTORY_DAYS", "90"))
+# Caseload screenings: households per chunk task, and caseload jobs running at once in one structure.
+APPUI_CASELOAD_CHUNK_SIZE = int(os.environ.get("APPUI_CASELOAD_CHUNK_SIZE", "10000"))
+APPUI_CASELOAD_MAX_RUNNING = int(os.environ.get("APPUI_CASELOAD_MAX_RUNNING", "1"))
 # Imports of directory files from the web run within the request: larger files go through
 # `manage.py import_places` (see docs/annuaire.md).
 APPUI_PLACES_WEB_IMPORT_MAX_BYTES = int(os.environ.get("APPUI_PLACES_WEB_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -32,3 +32,5 @@ APPUI_AUDIT_KEYS = (
     '"audit0": "Tq1cW3xY7p0aZb5nE8rU2iO4lK6jH9gF1dS3aQ5wE7o="}}'
 )
 APPUI_AUDIT_ANCHOR_DIR = ""
+# Tests never run collectstatic: whitenoise looks for files on each request instead of indexing STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True

@@ -40,6 +40,11 @@ def can_view_consultation_history(membership: Membership) -> bool:
     return membership.role in {Role.RESPONSABLE, Role.DPO}
 
 
+def can_view_scheduled_jobs(membership: Membership) -> bool:
+    """Return whether the member may read the runs of the scheduled jobs (retention, audit…): responsable and DPO."""
+    return membership.role in {Role.RESPONSABLE, Role.DPO}
+
+
 def can_act_under_mandate(membership: Membership) -> bool:
     """Return whether the member may create, use and revoke mandates (doing procedures in a person's place)."""
     return membership.role in _SOCIAL_ROLES

@@ -516,6 +516,9 @@ def place_set_closed(*, membership: Membership, place: Place, closed: bool) -> P
     _require_manager(membership)
     if place.structure_id != membership.structure_id:
         raise PermissionDenied("Ce lieu n'appartient pas à votre structure.")
+    others_open = Place.objects.of_structure(place.structure_id).open().exclude(pk=place.pk).exists()
+    if closed and place.closed_at is None and not others_open:
+        raise ValidationError("Gardez au moins un lieu ouvert : les accompagnements s'enregistrent dans un lieu.")
     place.closed_at = timezone.now() if closed else None
     place.save(update_fields=["closed_at", "updated_at"])
     audit_record(

@@ -94,7 +94,18 @@ class CaseloadSource(models.TextChoices):
 
 
 class CaseloadStatus(models.TextChoices):
+    """Where a caseload screening stands: waiting for a worker or its turn, running, done, or failed."""
+
     PENDING = "en_attente", "En attente"
     RUNNING = "en_cours", "En cours"
     DONE = "terminee", "Terminé"
-    FAILED = "echouee", "Échec"
+    FAILED = "echouee", "Échoué"
+
+
+class ChunkStatus(models.TextChoices):
+    """Where one chunk task of a caseload screening stands."""
+
+    PENDING = "en_attente", "En attente"
+    RUNNING = "en_cours", "En cours"
+    DONE = "termine", "Terminé"
+    FAILED = "echoue", "Échoué"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from appui.core.fields import EncryptedJSONField, EncryptedTextField
 
-from .enums import Benefit, CaseloadSource, CaseloadStatus, Frequency, RightStatus
+from .enums import Benefit, CaseloadSource, CaseloadStatus, ChunkStatus, Frequency, RightStatus
 
 if TYPE_CHECKING:
     from appui.accounts.models import Membership
@@ -150,7 +150,12 @@ class CaseloadScreeningQuerySet(models.QuerySet["CaseloadScreening"]):
 
 
 class CaseloadScreening(models.Model):
-    """A screening of a whole caseload ("repérage du non-recours"), run as a background job."""
+    """A screening of a whole caseload ("repérage du non-recours"), run as a background job.
+
+    En attente (waiting for a worker, or for another job of the structure to end) → en cours (split into chunk
+    tasks that any worker runs) → terminé, or échoué with its reason; a failed job can be relaunched: the chunks
+    already done are kept, the others run again (``appui.rights.jobs``).
+    """
 
     structure = models.ForeignKey(
         "accounts.Structure", on_delete=models.PROTECT, related_name="+", verbose_name="structure"
@@ -199,17 +204,67 @@ class CaseloadScreening(models.Model):
         return self.status in {CaseloadStatus.DONE, CaseloadStatus.FAILED}
 
     @property
+    def can_relaunch(self) -> bool:
+        """Return whether a failed job still holds what it needs to run again (inputs are erased after a while)."""
+        if self.status != CaseloadStatus.FAILED:
+            return False
+        chunks = self.chunks.all()
+        if not chunks.exists():
+            return self.source == CaseloadSource.STRUCTURE or bool(self.source_csv)
+        return not chunks.exclude(status=ChunkStatus.DONE).filter(entries__isnull=True).exists()
+
+    @property
     def progress_percent(self) -> int:
         if self.status == CaseloadStatus.DONE:
             return 100
         return int(100 * self.processed / self.total) if self.total else 0
 
 
+class CaseloadChunk(models.Model):
+    """A slice of a caseload screening, screened by one task on any worker (``appui.rights.jobs``).
+
+    Its households are kept encrypted until it is done. A chunk is done exactly once: its results and its "done"
+    mark are written in one transaction, only by the attempt that claimed it last (``attempts`` is the fence).
+    """
+
+    job = models.ForeignKey(CaseloadScreening, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField("numéro")
+    first = models.PositiveIntegerField("position du premier foyer")
+    size = models.PositiveIntegerField("foyers")
+    status = models.CharField("état", max_length=20, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    worker_id = models.CharField("processus", max_length=64, blank=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    seconds = models.FloatField("durée du calcul (secondes)", null=True, blank=True)
+    # The households to screen (file rows, or answers of the structure's persons): erased once done.
+    entries: Any = EncryptedJSONField("foyers à examiner", null=True, blank=True)
+    problems: Any = EncryptedJSONField("lignes en erreur", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "paquet d'un repérage"
+        verbose_name_plural = "paquets des repérages"
+        ordering = ["job", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="caseload_chunk_unique_index"),
+            models.UniqueConstraint(fields=["job", "first"], name="caseload_chunk_unique_first"),
+            models.CheckConstraint(condition=Q(status__in=ChunkStatus.values), name="caseload_chunk_status_valid"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="caseload_chunk_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Paquet {self.index + 1} du repérage {self.job_id} ({self.get_status_display()})"
+
+
 class CaseloadResult(models.Model):
-    """A household of a caseload screening with probable unclaimed rights."""
+    """A household of a caseload screening with probable unclaimed rights.
+
+    ``position`` is the household's place in the caseload (its row, or its person, in the order read): unique in
+    a job, so a household can never be stored twice, whatever happens to the workers.
+    """
 
     job = models.ForeignKey(CaseloadScreening, on_delete=models.CASCADE, related_name="results")
-    rank = models.PositiveIntegerField("rang")
+    position = models.PositiveIntegerField("position dans le repérage")
     reference = models.CharField("référence du foyer", max_length=100)
     line = models.PositiveIntegerField("ligne du fichier", null=True, blank=True)
     person = models.ForeignKey(
@@ -222,8 +277,11 @@ class CaseloadResult(models.Model):
     class Meta:
         verbose_name = "foyer repéré"
         verbose_name_plural = "foyers repérés"
-        ordering = ["job", "rank"]
-        constraints = [models.UniqueConstraint(fields=["job", "rank"], name="caseload_result_unique_rank")]
+        ordering = ["job", "-unclaimed_monthly_total", "position"]
+        constraints = [models.UniqueConstraint(fields=["job", "position"], name="caseload_result_unique_position")]
+        indexes = [
+            models.Index(fields=["job", "-unclaimed_monthly_total", "position"], name="caseload_result_ranking"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} : {self.unclaimed_monthly_total} € par mois"

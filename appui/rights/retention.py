@@ -109,7 +109,9 @@ def _export_follow_ups(ctx: ExportContext) -> list[Record]:
 @exporter("rights.CaseloadResult", theme=Theme.RIGHTS)
 def _export_caseload_results(ctx: ExportContext) -> list[Record]:
     records = []
-    results = CaseloadResult.objects.filter(person_id=ctx.person.pk).select_related("job").order_by("job_id", "rank")
+    results = (
+        CaseloadResult.objects.filter(person_id=ctx.person.pk).select_related("job").order_by("job_id", "position")
+    )
     for result in results:
         if not ctx.include(ExportPartKind.RIGHTS, result):
             continue

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from appui.accounts.models import Structure
 from appui.people.models import Person
 
-from .enums import RightStatus
+from .enums import CaseloadStatus, RightStatus
 from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
 
 
@@ -52,7 +52,40 @@ def secured_summary(structure: Structure) -> SecuredSummary:
 
 
 def caseload_results(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
-    return job.results.order_by("rank")
+    """Return the households found by a job, from the largest monthly amount to the smallest."""
+    return job.results.order_by("-unclaimed_monthly_total", "position")
+
+
+def caseload_waiting_reason(job: CaseloadScreening) -> str:
+    """Return, in French, why a job is waiting or stalled; an empty string when it is moving on normally.
+
+    The page tells the truth: no worker running, or the structure's other jobs going first.
+    """
+    from django.conf import settings
+
+    from appui.runtime.selectors import live_workers
+
+    if job.is_finished:
+        return ""
+    if not live_workers().exists():
+        if job.status == CaseloadStatus.RUNNING:
+            return (
+                "Le calcul est interrompu : aucun processus de calcul n'est actif en ce moment. Il reprendra où il "
+                "en était dès qu'un processus redémarrera. Si cela dure, prévenez l'administrateur."
+            )
+        return (
+            "Aucun processus de calcul n'est actif en ce moment : le repérage commencera dès qu'un processus "
+            "démarrera. Si cela dure, prévenez l'administrateur."
+        )
+    if job.status == CaseloadStatus.PENDING:
+        running = CaseloadScreening.objects.filter(structure_id=job.structure_id, status=CaseloadStatus.RUNNING)
+        if running.count() >= settings.APPUI_CASELOAD_MAX_RUNNING:
+            limit = settings.APPUI_CASELOAD_MAX_RUNNING
+            return (
+                f"Un autre repérage de votre structure est en cours ({limit} à la fois au plus) : "
+                "celui-ci commencera dès qu'il sera terminé."
+            )
+    return ""
 
 
 def recent_caseload_screenings(structure: Structure, limit: int = 10) -> list[CaseloadScreening]:

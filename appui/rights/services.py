@@ -2,41 +2,37 @@
 
 import datetime
 import logging
-import subprocess
-import sys
+import os
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from appui.accounts.models import Membership, Structure
+from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 from appui.people.models import HouseholdMember, Person
 from appui.people.services import person_touch
 
-from . import exports
+from . import exports, jobs
 from .access import can_screen, record_caseload_results_read
-from .caseload import CaseloadEntry, CaseloadOutcome, entries_from_csv, run_caseload
+from .caseload import CaseloadEntry
 from .csv_format import CsvFormatError, read_rows
-from .engine import EngineError, get_engine
+from .engine import EngineError
 from .enums import CaseloadSource, CaseloadStatus, RightStatus
-from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
+from .models import CaseloadScreening, RightFollowUp, Screening
 from .screening import current_period, screen
+from .selectors import caseload_results
 from .situation import HouseholdAnswers, answers_from_record
+from .tasks import start_caseload_screening
 
 logger = logging.getLogger(__name__)
 
-MAX_STORED_ERRORS = 5_000
 MAX_CSV_ROWS = 200_000
-RESULTS_BATCH = 2_000
 
 
 def _check_may_screen(membership: Membership) -> None:
@@ -215,34 +211,44 @@ def caseload_screening_create(
         detail={"source": source},
     )
     if start:
-        transaction.on_commit(partial(launch_caseload_screening, job.pk))
+        # Queued in this transaction (the queue is in the same database): the job and its task exist together.
+        start_caseload_screening.enqueue(job.pk)
     return job
 
 
-def launch_caseload_screening(job_id: int) -> None:
-    """Start a caseload screening, as set by ``APPUI_RIGHTS_JOB_LAUNCHER``.
-
-    "subprocess" (default): a detached ``manage.py screen_caseload --job <id>`` process, so that the web process
-    never forks nor holds a request open; "inline": run now, in this process (tests, one-off scripts);
-    "none": leave it pending for a worker started otherwise.
-    """
-    launcher = getattr(settings, "APPUI_RIGHTS_JOB_LAUNCHER", "subprocess")
-    if launcher == "inline":
-        caseload_screening_run(job_id=job_id)
-    elif launcher == "subprocess":
-        log_dir = Path(settings.BASE_DIR) / "var"
-        log = (log_dir / "screen_caseload.log").open("ab") if log_dir.is_dir() else subprocess.DEVNULL
-        subprocess.Popen(  # noqa: S603 (fixed arguments: this interpreter, manage.py, an integer id)
-            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "screen_caseload", "--job", str(int(job_id))],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
+@transaction.atomic
+def caseload_screening_relaunch(*, membership: Membership, job: CaseloadScreening) -> CaseloadScreening:
+    """Put a failed caseload screening back in the queue; the chunks already done are kept, not redone."""
+    _check_may_screen(membership)
+    if job.structure_id != membership.structure_id:
+        raise PermissionDenied("Ce repérage n'appartient pas à votre structure.")
+    job.refresh_from_db()
+    if job.status != CaseloadStatus.FAILED:
+        raise ValidationError("Seul un repérage échoué peut être relancé.")
+    if not job.can_relaunch:
+        raise ValidationError(
+            "Ce repérage ne peut plus être relancé : ses données ont été effacées. Lancez un nouveau repérage."
         )
+    if not jobs.caseload_job_relaunch(job=job):
+        raise ValidationError("Ce repérage a changé d'état entre-temps : rechargez la page.")
+    audit_record(
+        actor=membership.user,
+        structure=membership.structure,
+        action=AuditAction.CASELOAD_SCREENING,
+        purpose=AuditPurpose.ACCOMPANIMENT,
+        obj=job,
+        detail={"source": job.source, "relaunch": True},
+    )
+    job.refresh_from_db()
+    return job
 
 
-def _structure_entries(structure: Structure) -> list[CaseloadEntry]:
-    """Return one entry per named person of the structure: the answers of the last screening, or the record."""
+def _structure_entries(membership: Membership) -> list[CaseloadEntry]:
+    """Return one entry per named person the member may reach: the answers of the last screening, or the record.
+
+    The persons are those the member sees in the pages (``Person.objects.visible_by``): no archived record.
+    """
+    structure = membership.structure
     latest: dict[int, dict[str, Any]] = {}
     screenings = Screening.objects.filter(structure=structure).order_by("person_id", "-created_at", "-id")
     for screening in screenings.only("person_id", "answers").iterator(chunk_size=2000):
@@ -254,7 +260,7 @@ def _structure_entries(structure: Structure) -> list[CaseloadEntry]:
         members.setdefault(member.person_id, []).append(member)  # type: ignore[attr-defined]
     today = timezone.localdate()
     entries = []
-    persons = Person.objects.filter(structure=structure, is_anonymous=False).order_by("pk")
+    persons = Person.objects.visible_by(membership).named().order_by("pk")
     for person in persons.iterator(chunk_size=2000):
         if person.pk in latest:
             answers = HouseholdAnswers.from_json(latest[person.pk])
@@ -264,118 +270,14 @@ def _structure_entries(structure: Structure) -> list[CaseloadEntry]:
     return entries
 
 
-def caseload_screening_run(
-    *, job_id: int, workers: int | None = None, progress: Callable[[int, int], None] | None = None
-) -> CaseloadScreening:
-    """Run a pending caseload screening: the background job's code path, also called by the CLI and the tests.
+def caseload_screening_run(*, job_id: int, progress: Callable[[int, int], None] | None = None) -> CaseloadScreening:
+    """Run a pending caseload screening in this process, chunk after chunk (the command line, tests).
 
-    Progress is written as each chunk ends (one small update, committed at once: the page polls it); the
-    results, counts and line errors are written together at the end, in one transaction. The uploaded file is
-    then emptied. A job runs once: a job that is not pending is returned as it is.
+    The same code as the workers' (``appui.rights.jobs``), without the queue. A job that is not pending, or whose
+    structure already runs as many jobs as allowed, is returned as it is.
     """
-    claimed = CaseloadScreening.objects.filter(pk=job_id, status=CaseloadStatus.PENDING).update(
-        status=CaseloadStatus.RUNNING, started_at=timezone.now()
-    )
-    job = CaseloadScreening.objects.get(pk=job_id)
-    if not claimed:
-        return job
-    try:
-        period = current_period()
-        engine = get_engine()
-        if job.source == CaseloadSource.CSV:
-            entries = entries_from_csv(read_rows(job.source_csv))
-        else:
-            entries = _structure_entries(job.structure)
-        CaseloadScreening.objects.filter(pk=job.pk).update(
-            total=len(entries), period=period, engine=engine.name, engine_versions=engine.versions()
-        )
-
-        def on_progress(done: int) -> None:
-            CaseloadScreening.objects.filter(pk=job.pk).update(processed=done)
-            if progress:
-                progress(done, len(entries))
-
-        outcome = run_caseload(entries, period=period, engine=engine, workers=workers, progress=on_progress)
-        _save_outcome(job.pk, outcome)
-    except CsvFormatError as exc:
-        _fail(job.pk, str(exc))
-    except Exception:
-        logger.exception("Caseload screening %s failed", job_id)
-        _fail(job.pk, "Le repérage n'a pas pu aboutir. Relancez-le ; si l'échec se répète, prévenez l'administrateur.")
+    jobs.caseload_job_run_here(job_id=job_id, worker_id=f"cli-{os.getpid()}", progress=progress)
     return CaseloadScreening.objects.get(pk=job_id)
-
-
-def _fail(job_id: int, message: str) -> None:
-    CaseloadScreening.objects.filter(pk=job_id).update(
-        status=CaseloadStatus.FAILED, failure_message=message[:300], finished_at=timezone.now(), source_csv=""
-    )
-
-
-RESULT_COLUMNS = (
-    "job_id",
-    "rank",
-    "reference",
-    "line",
-    "person_id",
-    "unclaimed_monthly_total",
-    "rights",
-    "assumptions",
-)
-
-
-def _insert_results(job_id: int, outcome: CaseloadOutcome) -> None:
-    """Insert the households found, in batches, with one prepared INSERT executed for many rows.
-
-    A 100,000-household file finds some 90,000 households: ``bulk_create`` spent most of its time building SQL,
-    value by value. The encrypted fields still go through their ``get_db_prep_save``, so they are encrypted exactly
-    as by the ORM (same key, same associated data); the other values are plain integers, text and decimals.
-    """
-    fields = {field.attname: field for field in CaseloadResult._meta.concrete_fields}
-    encrypt_rights = fields["rights"].get_db_prep_save
-    encrypt_assumptions = fields["assumptions"].get_db_prep_save
-    quote = connection.ops.quote_name
-    # Only quoted identifiers from the model's metadata go into the text; every value is a query parameter.
-    sql = (
-        f"INSERT INTO {quote(CaseloadResult._meta.db_table)} ({', '.join(quote(c) for c in RESULT_COLUMNS)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(RESULT_COLUMNS))})"
-    )
-    batch: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        for rank, finding in enumerate(outcome.findings, start=1):
-            batch.append(
-                [
-                    job_id,
-                    rank,
-                    finding.reference,
-                    finding.line,
-                    finding.person_id,
-                    Decimal(str(finding.monthly_total)),  # both backends adapt a Decimal for a numeric column
-                    encrypt_rights(finding.rights, connection),
-                    encrypt_assumptions(list(finding.assumptions), connection),
-                ]
-            )
-            if len(batch) == RESULTS_BATCH:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-
-
-@transaction.atomic
-def _save_outcome(job_id: int, outcome: CaseloadOutcome) -> None:
-    _insert_results(job_id, outcome)
-    errors = [{"line": p.line, "reference": p.reference, "message": p.message} for p in outcome.problems]
-    CaseloadScreening.objects.filter(pk=job_id).update(
-        status=CaseloadStatus.DONE,
-        processed=outcome.total,
-        with_rights=len(outcome.findings),
-        error_count=len(errors),
-        errors=errors[:MAX_STORED_ERRORS],
-        unclaimed_monthly_total=Decimal(str(outcome.monthly_total)),
-        finished_at=timezone.now(),
-        duration_seconds=round(outcome.seconds, 3),
-        source_csv="",
-    )
 
 
 @transaction.atomic
@@ -391,17 +293,17 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             raise PermissionDenied("Ce repérage n'appartient pas à votre structure.")
     if fmt not in {"csv", "xlsx"}:
         raise ValidationError("Format inconnu : csv ou xlsx.")
-    results = list(job.results.order_by("rank"))
+    results = list(caseload_results(job))
     rows = [
         exports.result_row(
-            rank=r.rank,
+            rank=rank,
             reference=r.reference,
             line=r.line,
             monthly_total=r.unclaimed_monthly_total,
             rights=r.rights,
             assumptions=r.assumptions,
         )
-        for r in results
+        for rank, r in enumerate(results, start=1)
     ]
     actor = membership.user if membership else job.created_by
     audit_record(

@@ -84,6 +84,7 @@ urlpatterns = [
     path("", include("appui.web.service_alerts.urls")),
     path("", include("appui.web.documents.urls")),
     path("", include("appui.web.statistics.urls")),
+    path("", include("appui.web.runtime.urls")),
     path("", include("appui.web.places.urls")),
     path("", include("appui.web.orientations.urls")),
 ]

@@ -4,6 +4,7 @@ import datetime
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from appui.accompaniments.models import Accompaniment, Participation
@@ -11,6 +12,7 @@ from appui.accounts.enums import Role
 from appui.audit.models import AuditEvent
 from appui.people.models import Person
 from appui.places.models import Place
+from appui.places.services import place_create, place_set_closed
 from tests.accompaniments.factories import FIRST_PLACE
 from tests.people.factories import PersonFactory
 
@@ -154,22 +156,30 @@ def test_the_anonymous_record_asks_the_cra_categories(structure, member_of, clie
 
 
 @pytest.mark.django_db
-def test_the_manager_adds_and_closes_places_offered_at_entry(structure, member_of, client_for):
-    manager = client_for(member_of(structure, Role.RESPONSABLE))
-    response = manager.post(reverse("web:place_list"), {"name": "Antenne Nord", "commune_code": "69266"})
-    assert response.status_code == 302
-    place = Place.objects.get(name="Antenne Nord")
+def test_the_places_offered_at_entry_are_the_structures_open_places(structure, member_of, client_for):
+    manager = member_of(structure, Role.RESPONSABLE)
+    place = place_create(
+        membership=manager,
+        fields={"name": "Antenne Nord", "address": "3 rue de la Paix", "postal_code": "69100", "commune_code": "69266"},
+    )
     worker = client_for(member_of(structure, Role.MEDIATEUR))
     person = PersonFactory(structure=structure)
     assert "Antenne Nord" in _text(worker.get(reverse("web:accompaniment_create", args=[person.pk])))
-    manager.post(reverse("web:place_toggle", args=[place.pk]))
-    place.refresh_from_db()
-    assert place.closed_at is not None
+    place_set_closed(membership=manager, place=place, closed=True)
     assert "Antenne Nord" not in _text(worker.get(reverse("web:accompaniment_create", args=[person.pk])))
-    assert worker.get(reverse("web:place_list")).status_code == 403
-    # The last open place cannot be closed: entries are recorded in it.
+    # The last open place cannot be closed: entries are recorded in a place.
     last = Place.objects.of_structure(structure.pk).open().get()
-    manager.post(reverse("web:place_toggle", args=[last.pk]))
+    with pytest.raises(ValidationError, match="au moins un lieu ouvert"):
+        place_set_closed(membership=manager, place=last, closed=True)
     last.refresh_from_db()
     assert last.closed_at is None
-    assert AuditEvent.objects.filter(action="place.create").count() == 1
+
+
+@pytest.mark.django_db
+def test_closing_the_last_open_place_from_its_page_says_why_it_is_refused(structure, member_of, client_for):
+    manager = client_for(member_of(structure, Role.RESPONSABLE))
+    last = Place.objects.of_structure(structure.pk).open().get()
+    response = manager.post(reverse("web:own_place_close", args=[last.pk]), follow=True)
+    assert response.status_code == 200 and "au moins un lieu ouvert" in _text(response)
+    last.refresh_from_db()
+    assert last.closed_at is None

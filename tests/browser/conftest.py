@@ -124,11 +124,19 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, timeou
     pytest.fail(f"Le serveur ne répond pas sur {url} après {timeout:.0f} s :\n{log.read_text(errors='replace')}")
 
 
+# The environment of the server (its database), for a test that starts a background worker on it.
+SERVER_ENVIRONMENT: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def appui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run a real Appui server (runserver, demo data, fresh SQLite file); yield its base URL."""
+    """Run a real Appui server (runserver, demo data, fresh SQLite file); yield its base URL.
+
+    No background worker runs: a test that needs one starts it with ``SERVER_ENVIRONMENT``.
+    """
     workdir = tmp_path_factory.mktemp("appui-browser")
     env = _server_env(workdir / "db.sqlite3")
+    SERVER_ENVIRONMENT.update(env)
     _manage(env, "migrate", "--verbosity", "0")
     _manage(env, "load_demo", "--persons", "20", "--accompaniments", "60")
 

@@ -21,6 +21,5 @@ def tbs(engine):
 
 @pytest.fixture
 def inline_jobs(settings):
-    """Run caseload screenings in the test process, once the launching transaction commits."""
-    settings.APPUI_RIGHTS_JOB_LAUNCHER = "inline"
-    settings.APPUI_RIGHTS_WORKERS = 1
+    """Run background tasks at once, in the test process, as soon as they are queued (Django's immediate backend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

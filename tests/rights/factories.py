@@ -94,7 +94,7 @@ class CaseloadResultFactory(factory.django.DjangoModelFactory):
         model = CaseloadResult
 
     job = factory.SubFactory(CaseloadScreeningFactory)
-    rank = factory.Sequence(lambda n: n + 1)
+    position = factory.Sequence(lambda n: n)
     reference = factory.Sequence(lambda n: f"F-{n:04d}")
     line = 2
     unclaimed_monthly_total = Decimal("573.49")

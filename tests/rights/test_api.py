@@ -93,15 +93,12 @@ def test_roles_that_may_not_read_the_situation_are_refused(role, structure, memb
     assert client.get(f"/api/v1/rights/caseload-screenings/{job.pk}/").status_code == 403
 
 
-def test_a_caseload_is_launched_then_read_with_its_ranked_results_and_line_errors(
-    api, inline_jobs, engine, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(
-            "/api/v1/rights/caseload-screenings/",
-            {"source": "fichier", "csv": csv_text(GOOD + BAD), "filename": "foyers.csv"},
-            content_type="application/json",
-        )
+def test_a_caseload_is_launched_then_read_with_its_ranked_results_and_line_errors(api, inline_jobs, engine):
+    response = api.post(
+        "/api/v1/rights/caseload-screenings/",
+        {"source": "fichier", "csv": csv_text(GOOD + BAD), "filename": "foyers.csv"},
+        content_type="application/json",
+    )
     assert response.status_code == 202, response.content
     launched = response.json()
     assert launched["status"] == "en_attente" and launched["url"].endswith(f"/caseload-screenings/{launched['id']}/")

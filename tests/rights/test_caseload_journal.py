@@ -20,9 +20,9 @@ from .factories import CaseloadResultFactory, CaseloadScreeningFactory
 @pytest.fixture
 def job(structure):
     job = CaseloadScreeningFactory(structure=structure, source=CaseloadSource.STRUCTURE, total=3, with_rights=3)
-    for rank in (1, 2):
-        CaseloadResultFactory(job=job, rank=rank, person=PersonFactory(structure=structure), line=None)
-    CaseloadResultFactory(job=job, rank=3, person=None)  # a row of a file: it names nobody
+    for position in (0, 1):
+        CaseloadResultFactory(job=job, position=position, person=PersonFactory(structure=structure), line=None)
+    CaseloadResultFactory(job=job, position=2, person=None)  # a row of a file: it names nobody
     return job
 
 

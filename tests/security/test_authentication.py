@@ -29,6 +29,7 @@ PUBLIC_ROUTES = {
     "api/v1/schema/",
     "mot-de-passe-oublie/",
     "mot-de-passe-oublie/envoye/",
+    "sante/",  # the health probe: no login, no personal data (503 while no background worker runs)
 }
 
 

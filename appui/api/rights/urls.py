@@ -11,6 +11,11 @@ urlpatterns = [
         name="rights_caseload_detail",
     ),
     path(
+        "rights/caseload-screenings/<int:job_pk>/relaunch/",
+        views.CaseloadRelaunchView.as_view(),
+        name="rights_caseload_relaunch",
+    ),
+    path(
         "rights/caseload-screenings/<int:job_pk>/results/",
         views.CaseloadResultsView.as_view(),
         name="rights_caseload_results",

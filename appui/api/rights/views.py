@@ -133,12 +133,32 @@ class CaseloadResultsView(APIView):
         job = access_caseload_screening(membership=request.membership, pk=job_pk)  # type: ignore[attr-defined]
         _check_role(request)
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(caseload_results(job), request, view=self)
+        page = paginator.paginate_queryset(caseload_results(job), request, view=self) or []
         membership = request.membership  # type: ignore[attr-defined]
         record_caseload_results_read(
             actor=membership.user,
             structure=membership.structure,
             purpose=default_purpose(membership),
-            results=page or [],
+            results=page,
         )
+        first = paginator.page.start_index() if page else 1
+        for rank, result in enumerate(page, start=first):
+            result.rank = rank  # type: ignore[attr-defined]
         return paginator.get_paginated_response(CaseloadResultSerializer(page, many=True).data)
+
+
+class CaseloadRelaunchView(APIView):
+    @extend_schema(
+        summary="Relancer un repérage échoué (ce qui est déjà calculé est gardé)",
+        request=None,
+        responses={202: CaseloadSerializer},
+    )
+    def post(self, request: Request, job_pk: int) -> Response:
+        membership = request.membership  # type: ignore[attr-defined]
+        job = access_caseload_screening(membership=membership, pk=job_pk)
+        _check_role(request)
+        try:
+            job = services.caseload_screening_relaunch(membership=membership, job=job)
+        except ValidationError as exc:
+            raise _errors(exc) from exc
+        return Response(_job_body(job, request), status=status.HTTP_202_ACCEPTED)

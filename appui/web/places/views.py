@@ -261,10 +261,14 @@ def own_place_close(request: HttpRequest, own_place_pk: int) -> HttpResponse:
     place = access_own_place(membership=membership, pk=own_place_pk)
     _require_manager(membership)
     closing = place.closed_at is None
-    services.place_set_closed(membership=membership, place=place, closed=closing)
-    messages.success(
-        request, "Le lieu est fermé : il n'apparaît plus dans l'annuaire." if closing else "Le lieu est rouvert."
-    )
+    try:
+        services.place_set_closed(membership=membership, place=place, closed=closing)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Le lieu est fermé : il n'apparaît plus dans l'annuaire." if closing else "Le lieu est rouvert."
+        )
     return redirect("web:own_place_list")
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
         views.rights_caseload_progress,
         name="rights_caseload_progress",
     ),
+    path("droits/reperage/<int:job_pk>/relancer/", views.rights_caseload_relaunch, name="rights_caseload_relaunch"),
     path(
         "droits/reperage/<int:job_pk>/foyers.csv",
         views.rights_caseload_export_csv,

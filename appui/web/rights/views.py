@@ -33,6 +33,7 @@ from appui.rights.models import CaseloadScreening, Screening
 from appui.rights.results import RightEstimate, inputs_used
 from appui.rights.selectors import (
     caseload_results,
+    caseload_waiting_reason,
     latest_screening,
     person_follow_ups,
     person_screenings,
@@ -242,7 +243,7 @@ def rights_caseload(request: HttpRequest) -> HttpResponse:
 
 
 def _job_context(job: CaseloadScreening) -> dict[str, Any]:
-    return {"job": job, "running": not job.is_finished}
+    return {"job": job, "running": not job.is_finished, "waiting_reason": caseload_waiting_reason(job)}
 
 
 @require_GET
@@ -265,6 +266,7 @@ def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
         {
             **_job_context(job),
             "page": page,
+            "first_rank": page.start_index(),
             "benefits": list(catalogue().values()),
             "done": job.status == CaseloadStatus.DONE,
             "title": str(job),
@@ -284,6 +286,22 @@ def rights_caseload_progress(request: HttpRequest, job_pk: int) -> HttpResponse:
     if job.is_finished and request.htmx:  # type: ignore[attr-defined]
         response["HX-Refresh"] = "true"
     return response
+
+
+@require_POST
+@membership_required
+def rights_caseload_relaunch(request: HttpRequest, job_pk: int) -> HttpResponse:
+    """Put a failed caseload screening back in the queue (the chunks already done are kept)."""
+    membership = _membership(request)
+    job = access_caseload_screening(membership=membership, pk=job_pk)
+    _check_role(membership)
+    try:
+        services.caseload_screening_relaunch(membership=membership, job=job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Le repérage est relancé : ce qui était déjà calculé est gardé.")
+    return redirect("web:rights_caseload_detail", job_pk=job.pk)
 
 
 def _export(request: HttpRequest, job_pk: int, fmt: str) -> HttpResponse:

@@ -1,6 +1,8 @@
 """Caseload screening ("repérage du non-recours") from the command line, with a progress bar.
 
-manage.py screen_caseload --job 12                       # run a job launched from the web or the API
+It runs in this process, chunk after chunk, with the same code as the background workers (no worker needed).
+
+manage.py screen_caseload --job 12                       # run a pending job launched from the web or the API
 manage.py screen_caseload --structure 3 --user a@b.fr   # every person of the structure
 manage.py screen_caseload --structure 3 --user a@b.fr --csv foyers.csv --output resultats.csv
 """
@@ -46,7 +48,6 @@ class Command(BaseCommand):
         parser.add_argument("--structure", type=int, help="Identifiant de la structure.")
         parser.add_argument("--user", help="Adresse e-mail du membre qui lance le repérage.")
         parser.add_argument("--csv", type=Path, help="Fichier CSV, une ligne par foyer (voir docs/rights.md).")
-        parser.add_argument("--workers", type=int, help="Nombre de processus de calcul (défaut : un par cœur).")
         parser.add_argument("--output", type=Path, help="Écrire les foyers repérés dans ce fichier (.csv ou .xlsx).")
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
@@ -61,9 +62,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Le repérage {job_id} n'est pas en attente (état : {pending.get_status_display()})."
                 )
-        job = services.caseload_screening_run(
-            job_id=job_id, workers=options["workers"], progress=ProgressBar(self.stderr)
-        )
+        job = services.caseload_screening_run(job_id=job_id, progress=ProgressBar(self.stderr))
+        if job.status == CaseloadStatus.PENDING:
+            raise CommandError(
+                f"Le repérage {job.pk} attend : la structure a déjà autant de repérages en cours que permis "
+                "(APPUI_CASELOAD_MAX_RUNNING). Relancez cette commande quand ils seront terminés."
+            )
         if job.status != CaseloadStatus.DONE:
             raise CommandError(job.failure_message or f"Le repérage {job.pk} n'a pas abouti.")
         self.stdout.write(

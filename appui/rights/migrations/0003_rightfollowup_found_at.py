@@ -17,7 +17,7 @@ def backfill_found_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rights', '0001_initial'),
+        ('rights', '0002_caseload_chunks'),
     ]
 
     operations = [
