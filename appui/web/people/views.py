@@ -121,7 +121,10 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     person = access_person(membership=membership, pk=person_pk)
     accompaniments = (
-        accompaniments_visible_by(membership).for_person(person.pk).select_related("author", "place").order_by("-date", "-id")
+        accompaniments_visible_by(membership)
+        .for_person(person.pk)
+        .select_related("author", "place")
+        .order_by("-date", "-id")
     )
     page = Paginator(accompaniments, 30).get_page(request.GET.get("page"))
     household = getattr(person, "household", None)
