@@ -33,6 +33,15 @@ _DURATIONS = {
 }
 
 
+def mandate_end(start: datetime.datetime, duration: str) -> datetime.datetime:
+    """Return the end of a mandate: the same wall-clock time in Paris, one day or some months later.
+
+    Adding months to a UTC instant would shift the end by one hour across a change of summer time (a mandate
+    signed at 18:40 in winter would end at 19:40 in summer); the person reads Paris times.
+    """
+    return timezone.localtime(start) + _DURATIONS[MandateDuration(duration)]
+
+
 def category_labels(categories: list[str]) -> list[str]:
     labels = dict(procedure_category_choices())
     return [labels.get(c, c) for c in categories]
@@ -44,17 +53,18 @@ def consent_text(
     structure_name: str,
     categories: list[str],
     start: datetime.datetime,
-    end: datetime.datetime,
+    end: datetime.datetime | None,
     version: str = CONSENT_VERSION,
 ) -> str:
-    """Return the consent text the person reads and accepts, in its versioned wording."""
+    """Return the consent text the person reads and accepts, in its versioned wording (``end`` is None in a
+    preview while no duration is chosen)."""
     template = (CONSENT_DIR / f"{version}.txt").read_text(encoding="utf-8")
     return template.format(
         person=str(person),
         structure=structure_name,
-        categories=", ".join(category_labels(categories)),
+        categories=", ".join(category_labels(categories)) or "(aucune catégorie choisie pour l'instant)",
         start=f"{timezone.localtime(start):%d/%m/%Y à %H:%M}",
-        end=f"{timezone.localtime(end):%d/%m/%Y à %H:%M}",
+        end=f"{timezone.localtime(end):%d/%m/%Y à %H:%M}" if end else "(durée à choisir)",
     )
 
 
@@ -88,7 +98,7 @@ def mandate_create(
     if duration not in _DURATIONS:
         raise ValidationError({"duration": "Durée inconnue."})
     start = timezone.now().replace(microsecond=0)
-    end = start + _DURATIONS[MandateDuration(duration)]
+    end = mandate_end(start, duration)
     text = consent_text(
         person=person, structure_name=membership.structure.name, categories=categories, start=start, end=end
     )

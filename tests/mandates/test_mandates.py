@@ -3,6 +3,7 @@ import hashlib
 import html
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -156,7 +157,13 @@ def test_a_revoked_category_no_longer_covers_and_revocation_has_its_attestation(
 def test_a_wholly_revoked_mandate_covers_nothing(worker, person, client_for):
     mandate = _mandate(worker, person)
     client = client_for(worker)
-    client.post(reverse("web:mandate_revoke", args=[mandate.pk]), {"reason": ""})
+    unconfirmed = client.post(reverse("web:mandate_revoke", args=[mandate.pk]), {"reason": ""}, follow=True)
+    # A whole revocation asks for confirmation and names what it withdraws; nothing is revoked before.
+    assert "cochez la case de confirmation" in _text(unconfirmed)
+    assert "Logement" in _text(unconfirmed) and "Argent" in _text(unconfirmed)
+    mandate.refresh_from_db()
+    assert mandate.revoked_at is None and not mandate.revocations.exists()
+    client.post(reverse("web:mandate_revoke", args=[mandate.pk]), {"reason": "", "confirm_whole": "on"})
     mandate.refresh_from_db()
     assert mandate.revoked_at is not None and mandate.active_categories() == []
     response = client.post(reverse("web:accompaniment_create", args=[person.pk]), _on_behalf(mandate=mandate.pk))
@@ -250,3 +257,43 @@ def test_dashboard_lists_mandates_expiring_soon(worker, person, client_for):
     page = _text(client_for(worker).get(reverse("web:dashboard")))
     assert reverse("web:mandate_detail", args=[soon.pk]) in page
     assert reverse("web:mandate_detail", args=[later.pk]) not in page
+
+
+def test_a_mandate_ends_at_the_same_paris_time_across_a_change_of_summer_time():
+    from zoneinfo import ZoneInfo
+
+    from appui.mandates.services import mandate_end
+
+    paris = ZoneInfo("Europe/Paris")
+    signed = datetime.datetime(2026, 1, 15, 18, 40, tzinfo=paris).astimezone(datetime.UTC)  # winter, UTC+1
+    for duration, expected in [
+        ("6m", datetime.datetime(2026, 7, 15, 18, 40)),  # summer, UTC+2
+        ("12m", datetime.datetime(2027, 1, 15, 18, 40)),
+        ("1m", datetime.datetime(2026, 2, 15, 18, 40)),
+    ]:
+        end = mandate_end(signed, duration).astimezone(paris)
+        assert end.replace(tzinfo=None) == expected, duration
+    # The night the clocks go forward, "one day" is the same time the next evening, not 24 hours later.
+    evening = datetime.datetime(2026, 3, 28, 18, 40, tzinfo=paris)
+    assert mandate_end(evening, "1j").astimezone(paris).replace(tzinfo=None) == datetime.datetime(2026, 3, 29, 18, 40)
+
+
+@pytest.mark.django_db
+def test_the_consent_text_follows_the_choices_before_saving(worker, person, client_for):
+    client = client_for(worker)
+    url = reverse("web:mandate_create", args=[person.pk])
+    blank = _text(client.get(url))
+    assert "catégories suivantes : ." not in blank and "aucune catégorie choisie" in blank
+    assert "(durée à choisir)" in blank
+    choices = {"categories": ["logement", "argent"], "duration": "6m"}
+    # As the worker ticks (htmx posts the form on each change), only the text comes back.
+    live = client.post(url, choices, headers={"HX-Request": "true"})
+    text = _text(live)
+    assert "<form" not in text and "Logement, Argent" in text
+    now = timezone.localtime()
+    end = (now + relativedelta(months=6)).date()
+    assert f"au {end:%d/%m/%Y} à" in text
+    # Without JavaScript, "Mettre à jour le texte" shows the same text and saves nothing.
+    preview = _text(client.post(url, {**choices, "apercu": "1"}))
+    assert "Logement, Argent" in preview and f"au {end:%d/%m/%Y} à" in preview and "<form" in preview
+    assert not Mandate.objects.exists()

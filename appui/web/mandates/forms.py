@@ -26,8 +26,24 @@ class RevocationForm(AppuiForm):
         help_text="Laissez vide pour révoquer tout le mandat.",
     )
     reason = forms.CharField(label="Motif", max_length=255, required=False)
+    confirm_whole = forms.BooleanField(label="", required=False)
 
     def __init__(self, *args: object, active: list[str], **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["categories"]
         field.choices = [(v, label) for v, label in procedure_category_choices() if v in active]  # type: ignore[attr-defined]
+        self.active_labels = [label for _, label in field.choices]  # type: ignore[attr-defined]
+        self.fields["confirm_whole"].label = (
+            "Je confirme la révocation totale si elle est choisie : elle retire " + ", ".join(self.active_labels)
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        chosen = set(data.get("categories") or [])
+        whole = not chosen or chosen == {v for v, _ in self.fields["categories"].choices}  # type: ignore[attr-defined]
+        if whole and not data.get("confirm_whole"):
+            raise forms.ValidationError(
+                "Révoquer tout le mandat retire toutes ses démarches (" + ", ".join(self.active_labels) + ") : "
+                "cochez la case de confirmation pour l'enregistrer."
+            )
+        return data

@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from appui.accounts import policy
+from appui.accounts.models import Membership
 from appui.mandates import services
 from appui.mandates.access import access_mandate, access_revocation
 from appui.mandates.enums import CONSENT_VERSION
 from appui.people.access import access_person
+from appui.people.models import Person
 from appui.web.files import attachment_response
 from appui.web.middleware import membership_required
 
@@ -29,14 +31,18 @@ def mandate_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     if not policy.can_act_under_mandate(membership) or person.is_anonymous:
         raise PermissionDenied
     form = MandateForm(request.POST or None)
-    preview = services.consent_text(
-        person=person,
-        structure_name=membership.structure.name,
-        categories=form.data.getlist("categories") if form.is_bound else [],
-        start=timezone.now(),
-        end=timezone.now(),
-    )
-    if request.method == "POST" and form.is_valid():
+    preview = _consent_preview(membership, person, form)
+    if request.htmx:  # type: ignore[attr-defined]
+        # The text follows the categories and duration as they are chosen (the form posts on change).
+        return render(
+            request, "web/mandates/_consent.html", {"consent_preview": preview, "consent_version": CONSENT_VERSION}
+        )
+    if request.method == "POST" and "apercu" in request.POST:
+        # Without JavaScript, "Mettre à jour le texte" shows the text of the choices made; nothing is saved.
+        form = MandateForm(
+            initial={k: form.data.getlist(k) if k == "categories" else form.data.get(k) for k in form.data}
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             mandate = services.mandate_create(membership=membership, person=person, **form.cleaned_data)
         except ValidationError as exc:
@@ -55,6 +61,22 @@ def mandate_create(request: HttpRequest, person_pk: int) -> HttpResponse:
             "title": f"Nouveau mandat — {person}",
             "nav": "people",
         },
+    )
+
+
+def _consent_preview(membership: Membership, person: Person, form: MandateForm) -> str:
+    """The consent text of the choices made so far (categories and duration as typed, start now)."""
+    start = timezone.now().replace(second=0, microsecond=0)
+    categories = (
+        [c for c in form.data.getlist("categories") if c in dict(form.fields["categories"].choices)]
+        if form.is_bound
+        else []
+    )
+    duration = form.data.get("duration") if form.is_bound else None
+    valid_durations = {value for value, _ in form.fields["duration"].choices}
+    end = services.mandate_end(start, duration) if duration in valid_durations else None
+    return services.consent_text(
+        person=person, structure_name=membership.structure.name, categories=categories, start=start, end=end
     )
 
 
@@ -112,7 +134,9 @@ def mandate_revoke(request: HttpRequest, mandate_pk: int) -> HttpResponse:
         else:
             messages.success(request, "La révocation est enregistrée. Imprimez l'attestation de révocation.")
     else:
-        messages.error(request, "Révocation impossible : vérifiez les catégories choisies.")
+        messages.error(
+            request, " ".join(form.non_field_errors()) or "Révocation impossible : vérifiez les catégories choisies."
+        )
     return redirect("web:mandate_detail", mandate_pk=mandate.pk)
 
 
