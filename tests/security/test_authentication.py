@@ -55,6 +55,17 @@ def test_a_password_only_session_is_sent_to_the_second_factor_everywhere(route, 
 
 
 @pytest.mark.django_db
+def test_the_second_factor_page_shows_no_menu_that_leads_nowhere(structure, member_of):
+    member = member_of(structure)
+    verified_device(member.user)
+    page = logged_in_client(member, verified=False).get("/connexion/verification/").content.decode()
+    assert 'id="menu-principal"' not in page and "Ma journée" not in page and 'href="#menu-principal"' not in page
+    assert "Se déconnecter" in page  # leaving stays possible
+    verified = logged_in_client(member).get("/").content.decode()
+    assert 'id="menu-principal"' in verified and "Ma journée" in verified
+
+
+@pytest.mark.django_db
 def test_the_api_refuses_a_password_only_session(structure, member_of):
     client = logged_in_client(member_of(structure), verified=False)
     assert client.get("/api/v1/persons/").status_code == 403
