@@ -50,7 +50,13 @@ def test_create_person_record_accompaniment_and_find_them(ui: UI) -> None:
     page.locator("input[name=languages][value=fr]").focus()
     ui.press("Space")
     expect(page.locator("input[name=languages][value=fr]")).to_be_checked()
-    page.locator("#id_commune_code").fill("69266")
+    # The commune by its name, picked among the suggestions with the keyboard (the INSEE code is stored).
+    page.locator("#id_commune_code_0").fill("Villeurb")
+    expect(page.get_by_role("option", name="Villeurbanne (69) · 69100")).to_be_visible()
+    ui.press("ArrowDown")
+    ui.press("Enter")
+    expect(page.locator("input[name=commune_code_code]")).to_have_value("69266")
+    page.locator("#id_address").focus()
     ui.press("Enter")  # implicit submission: the first submit button is "Enregistrer"
     person_path = ui.wait_for_path(r"/personnes/(\d+)/").group(0).removeprefix(ui.base_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{FIRST_NAME} {LAST_NAME.upper()}")

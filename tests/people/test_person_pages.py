@@ -63,8 +63,32 @@ def test_the_information_date_is_required_and_nothing_is_saved_without_it(struct
 @pytest.mark.django_db
 def test_an_unknown_commune_code_is_refused_with_a_french_message(structure, member_of, client_for):
     response = client_for(member_of(structure)).post(reverse("web:person_create"), {**VALID, "commune_code": "99999"})
-    assert "n'est pas un code commune INSEE connu" in _text(response)
+    assert "Commune inconnue : tapez son nom ou son code postal" in _text(response)
     assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_commune_is_found_by_name_or_postal_code_and_stored_as_its_insee_code(structure, member_of, client_for):
+    client = client_for(member_of(structure))
+    url = reverse("web:person_create")
+    by_name = {**VALID, "last_name": "Nom", "commune_code": "Villeurbanne", "postal_code": ""}
+    assert client.post(url, by_name).status_code == 302
+    person = Person.objects.get(last_name="Nom")
+    assert (person.commune_code, person.postal_code) == ("69266", "69100")  # the postal code follows
+    # A postal code alone fills the commune when it serves only one.
+    alone = {**VALID, "last_name": "Code", "commune_code": "", "postal_code": "69100"}
+    assert client.post(url, alone).status_code == 302
+    assert Person.objects.get(last_name="Code").commune_code == "69266"
+    # A postal code that serves several communes: the worker is asked which one, nothing is lost or saved.
+    several = {**VALID, "last_name": "Plusieurs", "commune_code": "", "postal_code": "69720"}
+    page = _text(client.post(url, several))
+    assert "dessert plusieurs communes" in page and "Saint-Bonnet-de-Mure (69)" in page
+    assert "Saint-Laurent-de-Mure (69)" in page and 'value="Plusieurs"' in page
+    assert not Person.objects.filter(last_name="Plusieurs").exists()
+    # The suggestion picked (its code in the hidden input) wins over the typed label.
+    picked = {**several, "commune_code": "Saint-Laurent-de-Mure (69) · 69720", "commune_code_code": "69288"}
+    assert client.post(url, picked).status_code == 302
+    assert Person.objects.get(last_name="Plusieurs").commune_code == "69288"
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from appui.accounts.models import User
-from appui.core.communes import validate_commune_code
+from appui.core.communes import communes_for_postal_code, get_commune
 from appui.people.enums import (
     EmploymentStatus,
     FamilySituation,
@@ -15,6 +15,7 @@ from appui.people.enums import (
     SocialStatus,
     age_band_choices,
 )
+from appui.web.communes import CommuneField
 from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,13 +46,8 @@ class PersonForm(AppuiForm):
         required=False,
         error_messages={"invalid": "Le code postal compte 5 chiffres."},
     )
-    commune_code = forms.CharField(
-        label="Code commune INSEE",
-        max_length=5,
-        required=False,
-        validators=[validate_commune_code],
-        help_text="5 caractères, par exemple 75056 pour Paris ou 2A004 pour Ajaccio.",
-    )
+    # Typed by name or postal code with suggestions; stored as the INSEE code (see appui.web.communes).
+    commune_code = CommuneField(label="Commune", required=False)
     languages = forms.MultipleChoiceField(
         label="Langues parlées", choices=Language.choices, required=False, widget=InlineCheckboxSelectMultiple
     )
@@ -110,7 +106,12 @@ class PersonForm(AppuiForm):
         data = super().clean() or {}
         if not data.get("birth_date") and not data.get("birth_year") and "birth_date" not in self.errors:
             self.add_error("birth_date", "Indiquez la date de naissance, ou au moins l'année de naissance.")
+        _commune_from_postal_code(self, data)
         return data
+
+    def clean_commune_code(self) -> str:
+        commune = self.cleaned_data.get("commune_code")
+        return commune.code if commune else ""
 
     def clean_confirmed_duplicates(self) -> list[int]:
         value = self.cleaned_data.get("confirmed_duplicates") or ""
@@ -121,16 +122,40 @@ class PersonForm(AppuiForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "confirmed_duplicates"}
 
 
+def _commune_from_postal_code(form: forms.Form, data: dict[str, object]) -> None:
+    """Fill the commune from a postal code just typed when it serves one commune; ask which one when it serves
+    several. A commune just picked without a postal code gives its own when it has only one."""
+    if "commune_code" in form.errors or "postal_code" in form.errors:
+        return
+    postal_code = str(data.get("postal_code") or "")
+    code = str(data.get("commune_code") or "")
+    if postal_code and not code and "postal_code" in form.changed_data:
+        candidates = communes_for_postal_code(postal_code)
+        if len(candidates) == 1:
+            data["commune_code"] = candidates[0].code
+        elif candidates:
+            names = ", ".join(f"« {c.label} »" for c in candidates[:8])
+            form.add_error(
+                "commune_code", f"Le code postal {postal_code} dessert plusieurs communes : {names}. Choisissez-en une."
+            )
+    elif code and not postal_code and "commune_code" in form.changed_data:
+        commune = get_commune(code)
+        if commune is not None and len(commune.postal_codes) == 1:
+            data["postal_code"] = commune.postal_codes[0]
+
+
 class AnonymousPersonForm(AppuiForm):
     age_band = forms.ChoiceField(label="Tranche d'âge", choices=age_band_choices())
     gender = forms.ChoiceField(label="Genre", choices=Gender.choices, required=False)
     social_status = forms.ChoiceField(label="Statut", choices=SocialStatus.choices, required=False)
-    commune_code = forms.CharField(
-        label="Code commune INSEE", max_length=5, required=False, validators=[validate_commune_code]
-    )
+    commune_code = CommuneField(label="Commune", required=False)
     obstacles = forms.MultipleChoiceField(
         label="Freins observés", choices=Obstacle.choices, required=False, widget=InlineCheckboxSelectMultiple
     )
+
+    def clean_commune_code(self) -> str:
+        commune = self.cleaned_data.get("commune_code")
+        return commune.code if commune else ""
 
 
 class HouseholdMemberForm(AppuiForm):
