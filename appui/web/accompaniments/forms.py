@@ -115,7 +115,13 @@ class AccompanimentForm(ActivityFieldsMixin, AppuiForm):
     Routine entry is a theme and the button; the CRA fields below are optional and pre-filled.
     """
 
-    mode = forms.ChoiceField(label="Réalisation", choices=Mode.choices, widget=InlineRadioSelect)
+    mode = forms.ChoiceField(
+        label="Réalisation",
+        choices=Mode.choices,
+        widget=InlineRadioSelect,
+        help_text="« Fait à sa place » demande une thématique de démarche (papiers, logement, argent…) et un mandat "
+        "valide de la personne qui la couvre.",
+    )
     online_services = forms.MultipleChoiceField(
         label="Services en ligne concernés",
         choices=OnlineService.choices,
