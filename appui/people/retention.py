@@ -236,6 +236,29 @@ def _inactive_since(person: Person) -> datetime.datetime:
     return person.last_activity_at or person.created_at
 
 
+def planned_archiving(person: Person, structure: Structure | None = None) -> datetime.datetime | None:
+    """Return when ``apply_retention`` will archive the record if nothing more happens (None once archived)."""
+    if person.archived_at or person.anonymised_at:
+        return None
+    structure = structure or person.structure
+    return _inactive_since(person) + relativedelta(months=structure.retention_months)
+
+
+def persons_due_for_archiving(
+    membership: "Membership", *, within_days: int = 30
+) -> list[tuple[Person, datetime.datetime]]:
+    """Return the structure's active records archived within ``within_days`` if nothing happens, soonest first."""
+    structure = membership.structure
+    limit = timezone.now() + datetime.timedelta(days=within_days) - relativedelta(months=structure.retention_months)
+    persons = Person.objects.filter(structure=structure, archived_at__isnull=True, anonymised_at__isnull=True).filter(
+        Q(last_activity_at__lt=limit) | Q(last_activity_at__isnull=True, created_at__lt=limit)
+    )
+    planned = [
+        (person, _inactive_since(person) + relativedelta(months=structure.retention_months)) for person in persons
+    ]
+    return sorted(planned, key=lambda pair: (pair[1], pair[0].pk))
+
+
 def apply_retention(*, now: datetime.datetime | None = None, dry_run: bool = False) -> RetentionReport:
     """Archive, anonymise or list for elimination what is due at ``now``; with ``dry_run``, only say so."""
     now = now or timezone.now()

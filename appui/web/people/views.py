@@ -18,6 +18,7 @@ from appui.mandates.access import mandates_visible_by
 from appui.orientations.access import can_orient, referrals_visible_by
 from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
+from appui.people.retention import planned_archiving
 from appui.people.selectors import person_search
 from appui.reporting.selectors import person_audit_trail
 from appui.web.middleware import membership_required
@@ -140,6 +141,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "can_record": policy.can_record_accompaniment(membership),
             "can_view_history": policy.can_view_consultation_history(membership),
             "referents": list(person.referents.all()),
+            "planned_archiving": planned_archiving(person, membership.structure),
             "mandates": list(mandates_visible_by(membership).for_person(person.pk)),
             "can_handle_documents": can_handle_documents(membership) and not person.is_anonymous,
             "documents": list(documents_of_person(membership, person)[:20]) if can_handle_documents(membership) else [],
