@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "appui.web.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "appui.web.middleware.MembershipMiddleware",
+    "appui.web.person_mode.PersonModeLockMiddleware",
     "appui.web.middleware.RefusedAccessAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -296,6 +297,8 @@ APPUI_AUDIT_LINK_GRACE_SECONDS = int(os.environ.get("APPUI_AUDIT_LINK_GRACE_SECO
 # django.tasks) with its database backend: no extra server, on SQLite as on PostgreSQL. Workers are
 # `manage.py run_worker` processes, on any number of machines sharing the database (docs/production.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The diagnostic's person mode locks after this many seconds without an answer (shared tablet).
+APPUI_PERSON_MODE_IDLE_SECONDS = int(os.environ.get("APPUI_PERSON_MODE_IDLE_SECONDS", "600"))
 APPUI_WORKER_POLL_SECONDS = float(os.environ.get("APPUI_WORKER_POLL_SECONDS", "0.25"))
 APPUI_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("APPUI_WORKER_HEARTBEAT_SECONDS", "5"))
 # A worker silent for this long is lost: its tasks go back to the queue for another worker.

@@ -3,11 +3,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from appui.accounts import policy
+from appui.web.person_mode import in_person_mode
 
 
 def appui(request: HttpRequest) -> dict[str, Any]:
     """Expose the current membership and what it may do, for the header and menus."""
     membership = getattr(request, "membership", None)
+    if in_person_mode(request):
+        return {"membership": None, "person_mode": True}  # no menu, no structure: the person holds the device
     return {
         "membership": membership,
         "can_manage_members": bool(membership and policy.can_manage_members(membership)),

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from . import person_mode
 from .accompaniments import views as accompaniments
 from .auth import views as auth
 from .dashboard import views as dashboard
@@ -16,6 +17,7 @@ urlpatterns = [
     path("connexion/verification/", auth.otp_verify, name="otp_verify"),
     path("connexion/activation/", auth.otp_enroll, name="otp_enroll"),
     path("structure/", auth.choose_structure, name="choose_structure"),
+    path("mode-personne/verrou/", person_mode.person_mode_lock_page, name="person_mode_lock"),
     path("invitation/<uidb64>/<token>/", auth.InvitationAcceptView.as_view(), name="invitation_accept"),
     path("mot-de-passe-oublie/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe-oublie/envoye/", auth.password_reset_done, name="password_reset_done"),

@@ -118,7 +118,7 @@ def test_dashboard_shows_today_recent_persons_and_my_follow_ups(person, structur
     assert client.post(reverse("web:follow_up_done", args=[accompaniment.pk])).status_code == 302
     accompaniment.refresh_from_db()
     assert accompaniment.follow_up_done
-    assert "Aucun suivi en attente" in _text(client.get(reverse("web:dashboard")))
+    assert "Aucun suivi à faire d'ici une semaine" in _text(client.get(reverse("web:dashboard")))
 
 
 @pytest.mark.django_db

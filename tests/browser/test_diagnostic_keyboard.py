@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .support import UI
+from .support import DEMO_PASSWORD, UI
 
 pytestmark = pytest.mark.browser
 
@@ -88,8 +88,16 @@ def test_a_person_completes_the_diagnostic_alone_with_the_keyboard(open_ui) -> N
     ui.tab_to(page.get_by_role("button", name="Envoyer mes réponses"))
     ui.press("Enter")
 
+    # The device locks: the person sees thanks and no menu; the worker types their password to see the result.
+    ui.wait_for_path(r"/mode-personne/verrou/")
+    expect(page.get_by_text("Merci ! Vos réponses sont enregistrées.")).to_be_visible()
+    expect(page.locator("#menu-principal")).to_have_count(0)
+    ui.check_accessibility()
+    page.get_by_label("Votre mot de passe").fill(DEMO_PASSWORD)
+    ui.press("Enter")
+
     ui.wait_for_path(r"/diagnostics/\d+/")  # the result page, checked with axe
-    expect(page.get_by_role("status")).to_contain_text("Merci")
+    expect(page.get_by_role("status")).to_contain_text("terminé")
     expect(page.get_by_role("heading", name="Faire avec la personne")).to_be_visible()
     expect(page.locator("figure svg[role=img]")).to_be_visible()
     expect(page.get_by_role("table", name="Score par domaine et par diagnostic (sur 3)")).to_be_visible()
@@ -107,7 +115,9 @@ def test_diagnostic_and_guide_pages_pass_axe(open_ui) -> None:  # type: ignore[n
     with page.expect_navigation():  # the same address answers again, with the errors
         ui.press("Enter")
     ui.wait_for_path(re.escape(f"{person}diagnostics/nouveau/"))
-    expect(page.get_by_role("alert")).to_contain_text("Il manque des réponses")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Le formulaire contient")  # the error summary, focused, one link per question
+    expect(summary).to_be_focused()
 
     ui.goto(f"{person}diagnostics/")
     ui.goto("/guides/")

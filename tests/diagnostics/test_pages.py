@@ -13,6 +13,7 @@ from appui.diagnostics.bank import load_bank
 from appui.diagnostics.enums import DiagnosticMode
 from appui.diagnostics.models import Diagnostic
 from appui.web.diagnostics.views import DRAFT_KEY
+from tests.accounts.factories import PASSWORD
 from tests.diagnostics.factories import DiagnosticFactory, answers
 from tests.people.factories import PersonFactory
 
@@ -75,7 +76,7 @@ def test_a_missing_answer_shows_the_form_again_with_the_error(person, structure,
     response = client.post(reverse("web:diagnostic_start", args=[person.pk]), incomplete)
     assert response.status_code == 200
     page = _text(response)
-    assert "Il manque des réponses" in page
+    assert "Le formulaire contient une erreur" in page  # the summary at the top, linking to the question
     assert "Choisissez une réponse" in page
     assert not Diagnostic.objects.exists()
 
@@ -111,7 +112,11 @@ def test_a_person_answers_alone_one_question_per_screen(person, structure, membe
     assert "Vous avez répondu à toutes les questions" in end
     response = _person_mode(client, person.pk, action="finish")
     diagnostic = Diagnostic.objects.get()
-    assert response["Location"] == reverse("web:diagnostic_detail", args=[diagnostic.pk])
+    # The device locks at the end: the result goes to the worker once their password is typed.
+    assert response["Location"] == reverse("web:person_mode_lock")
+    assert "Merci ! Vos réponses sont enregistrées." in _text(client.get(response["Location"]))
+    unlocked = client.post(reverse("web:person_mode_lock"), {"password": PASSWORD})
+    assert unlocked["Location"] == reverse("web:diagnostic_detail", args=[diagnostic.pk])
     assert diagnostic.mode == DiagnosticMode.PERSON
     assert diagnostic.answers[bank.questions[5].id] == "nsp"
     assert diagnostic.level == "partiellement_autonome"
@@ -156,7 +161,9 @@ def test_stopping_the_person_mode_keeps_nothing(person, structure, member_of, cl
     _person_mode(client, person.pk, action="start")
     _person_mode(client, person.pk, question="obs_equipement", answer="non")
     response = _person_mode(client, person.pk, action="stop")
-    assert response["Location"] == reverse("web:diagnostic_list", args=[person.pk])
+    assert response["Location"] == reverse("web:person_mode_lock")
+    unlocked = client.post(reverse("web:person_mode_lock"), {"password": PASSWORD})
+    assert unlocked["Location"] == reverse("web:diagnostic_list", args=[person.pk])
     assert DRAFT_KEY.format(person_pk=person.pk) not in client.session
     assert not Diagnostic.objects.exists()
 
@@ -212,11 +219,11 @@ def test_another_structures_diagnostic_is_404_for_every_role(role, structure, ot
 def test_every_role_but_the_dpo_may_run_and_read_a_diagnostic(role, person, structure, member_of, client_for):
     client = client_for(member_of(structure, role))
     assert client.get(reverse("web:diagnostic_start", args=[person.pk])).status_code == 200
-    assert client.get(reverse("web:diagnostic_person_mode", args=[person.pk])).status_code == 200
     diagnostic = DiagnosticFactory(person=person)
     assert client.get(reverse("web:diagnostic_list", args=[person.pk])).status_code == 200
     assert client.get(reverse("web:diagnostic_detail", args=[diagnostic.pk])).status_code == 200
     assert AuditEvent.objects.filter(action="diagnostics.view", object_id=str(diagnostic.pk)).count() == 1
+    assert client.get(reverse("web:diagnostic_person_mode", args=[person.pk])).status_code == 200
 
 
 @pytest.mark.django_db

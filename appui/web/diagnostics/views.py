@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -35,6 +36,7 @@ from appui.people.access import access_person
 from appui.people.enums import Obstacle
 from appui.people.models import Person
 from appui.web.middleware import membership_required
+from appui.web.person_mode import person_mode_enter, person_mode_lock
 
 from .charts import progress_chart
 from .forms import WorkerDiagnosticForm
@@ -141,6 +143,8 @@ def diagnostic_person_mode(request: HttpRequest, person_pk: int) -> HttpResponse
     # The screens show nothing of the record; the diagnostic's creation is journaled with the person's id.
     person = access_person(membership=membership, pk=person_pk, record_read=False)
     _require_run(membership)
+    # From here the session is locked to the questions until the worker types their password again.
+    person_mode_enter(request, person.pk)
     key = DRAFT_KEY.format(person_pk=person.pk)
     draft = request.session.get(key)
     if draft is not None and draft.get("bank") not in (None, CURRENT_VERSION):
@@ -165,8 +169,11 @@ def _person_mode_post(
     action = request.POST.get("action", "")
     if action == "stop":
         request.session.pop(key, None)
-        messages.info(request, "Diagnostic arrêté : les réponses n'ont pas été enregistrées.")
-        return redirect("web:diagnostic_list", person_pk=person.pk)
+        return person_mode_lock(
+            request,
+            next_url=reverse("web:diagnostic_list", args=[person.pk]),
+            message="Diagnostic arrêté : les réponses n'ont pas été enregistrées.",
+        )
     if action == "start" or draft is None:
         request.session[key] = {"bank": bank.version, "answers": {}, "cursor": 0}
         return here
@@ -195,8 +202,11 @@ def _person_mode_post(
             messages.warning(request, "Il manque une réponse. Répondez à cette question, s'il vous plaît.")
             return here
         request.session.pop(key, None)
-        messages.success(request, "Merci ! Vos réponses sont enregistrées. Vous pouvez rendre l'appareil.")
-        return redirect("web:diagnostic_detail", diagnostic_pk=diagnostic.pk)
+        return person_mode_lock(
+            request,
+            next_url=reverse("web:diagnostic_detail", args=[diagnostic.pk]),
+            message="Merci ! Vos réponses sont enregistrées.",
+        )
     return here
 
 
