@@ -17,6 +17,7 @@ def appui(request: HttpRequest) -> dict[str, Any]:
         "can_write_person": bool(membership and policy.can_write_person(membership)),
         "can_screen_rights": bool(membership and policy.can_view_situation(membership)),
         "can_view_scheduled_jobs": bool(membership and policy.can_view_scheduled_jobs(membership)),
+        "can_view_history": bool(membership and policy.can_view_consultation_history(membership)),
         # Orienting persons: every role that records accompaniments (appui.orientations.access.can_orient).
         "can_orient": bool(membership and policy.can_record_accompaniment(membership)),
     }

@@ -5,7 +5,7 @@ from .accompaniments import views as accompaniments
 from .auth import views as auth
 from .dashboard import views as dashboard
 from .members import views as members
-from .people import data_protection
+from .people import data_protection, journal
 from .people import views as people
 
 app_name = "web"
@@ -34,6 +34,9 @@ urlpatterns = [
         data_protection.rights_request_create_view,
         name="rights_request_create",
     ),
+    path("rgpd/", journal.data_protection_desk, name="data_protection_desk"),
+    path("rgpd/journal/", journal.consultation_journal, name="consultation_journal"),
+    path("rgpd/journal.csv", journal.consultation_journal_csv, name="consultation_journal_csv"),
     path("rgpd/demandes/", data_protection.rights_requests, name="rights_requests"),
     path(
         "rgpd/demandes/<int:request_pk>/clore/",
