@@ -29,6 +29,7 @@ urlpatterns = [
     path("personnes/<int:person_pk>/modifier/", people.person_edit, name="person_edit"),
     path("personnes/<int:person_pk>/historique/", people.person_history, name="person_history"),
     path("personnes/<int:person_pk>/foyer/ajouter/", people.household_member_add, name="household_member_add"),
+    path("personnes/<int:person_pk>/foyer/situation/", people.household_situation, name="household_situation"),
     path(
         "personnes/<int:person_pk>/demandes-rgpd/nouvelle/",
         data_protection.rights_request_create_view,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,9 +19,11 @@ from appui.mandates.access import mandates_visible_by
 from appui.orientations.access import can_orient, referrals_visible_by
 from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
+from appui.people.enums import FamilySituation, Relationship
 from appui.people.retention import planned_archiving
 from appui.people.selectors import person_search
 from appui.reporting.selectors import person_audit_trail
+from appui.web.forms import AppuiForm, InlineRadioSelect
 from appui.web.middleware import membership_required
 
 from .forms import AnonymousPersonForm, HouseholdMemberForm, PersonForm, SearchForm
@@ -66,9 +69,26 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not policy.can_write_person(membership):
         raise PermissionDenied
     show_situation = policy.can_view_situation(membership)
+    initial: dict[str, Any] = {"referents": [membership.user]}
+    from_member = request.GET.get("membre_du_foyer")
+    if from_member and show_situation:
+        # A household member becomes a followed person: their name, birth date and the household's address.
+        member = access_household_member(membership=membership, pk=from_member)
+        holder = member.household.person
+        initial.update(
+            {
+                "first_name": member.first_name,
+                "last_name": member.last_name or holder.last_name,
+                "birth_date": member.birth_date,
+                "address": holder.address,
+                "postal_code": holder.postal_code,
+                "commune_code": holder.commune_code,
+                "phone": "",
+            }
+        )
     form = PersonForm(
         request.POST or None,
-        initial={"referents": [membership.user]},
+        initial=initial,
         referent_choices=referent_choices(membership),
         show_situation=show_situation,
     )
@@ -201,6 +221,9 @@ def household_member_add(request: HttpRequest, person_pk: int) -> HttpResponse:
             form.add_service_error(exc)
         else:
             messages.success(request, "Le membre du foyer a été ajouté.")
+            if form.cleaned_data["relationship"] == Relationship.SPOUSE and person.family_situation not in COUPLE:
+                # A spouse added to a household whose holder is not recorded as living in a couple: ask.
+                return redirect("web:household_situation", person_pk=person.pk)
             if "add_another" in request.POST:
                 return redirect("web:household_member_add", person_pk=person.pk)
             return redirect("web:person_detail", person_pk=person.pk)
@@ -208,6 +231,40 @@ def household_member_add(request: HttpRequest, person_pk: int) -> HttpResponse:
         request,
         "web/people/household_member_form.html",
         {"form": form, "person": person, "title": f"Ajouter un membre au foyer de {person}", "nav": "people"},
+    )
+
+
+COUPLE = {FamilySituation.COUPLE, FamilySituation.MARRIED, FamilySituation.PACSED}
+
+
+class FamilySituationForm(AppuiForm):
+    family_situation = forms.ChoiceField(
+        label="Situation familiale",
+        choices=[(c.value, c.label) for c in FamilySituation if c in COUPLE],
+        widget=InlineRadioSelect,
+    )
+
+
+@membership_required
+def household_situation(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """After adding a spouse: propose to update the family situation (one click, or keep it as it is)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    person = access_person(membership=membership, pk=person_pk)
+    if not policy.can_write_person(membership) or not policy.can_view_situation(membership) or person.is_anonymous:
+        raise PermissionDenied
+    form = FamilySituationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(membership=membership, person=person, fields=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "La situation familiale est mise à jour.")
+            return redirect("web:person_detail", person_pk=person.pk)
+    return render(
+        request,
+        "web/people/household_situation.html",
+        {"form": form, "person": person, "title": f"Situation familiale de {person}", "nav": "people"},
     )
 
 
