@@ -1,8 +1,10 @@
 """Helpers of the browser tests: a browser tab whose every visited page must pass axe-core."""
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,6 +16,8 @@ TOTP_STEP = 30  # seconds, django-otp's default for TOTP devices
 BLOCKING_IMPACTS = ("critical", "serious")
 DESKTOP_VIEWPORT = {"width": 1280, "height": 800}
 PHONE_VIEWPORT = {"width": 375, "height": 667}
+# Every screen checked with axe is also saved here, so that a reviewer can look at it.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 # A social worker of the second demo structure (the journey logs in as social@ccas-demo.fr).
 SOCIAL_WORKER = "social@clic-solidaire-demo.fr"
 
@@ -183,8 +187,20 @@ class UI:
                 non_blocking_violations.setdefault(key, set()).update(
                     f"{path}  {' >> '.join(map(str, node['target']))}" for node in violation["nodes"]
                 )
+        self.screenshot()
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, format_violations(url, blocking)
+
+    def screenshot(self, name: str = "") -> Path:
+        """Save the whole page under var/screenshots/, named after the test, the path and the width."""
+        test = os.environ.get("PYTEST_CURRENT_TEST", "test").split("::")[-1].split(" ")[0]
+        path = self.page.url.removeprefix(self.base_url).split("?")[0].strip("/") or "accueil"
+        width = (self.page.viewport_size or {}).get("width", 0)
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{test}-{name or path}-{width}".lower()).strip("-")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        target = SCREENSHOTS / f"{slug}.png"
+        self.page.screenshot(path=str(target), full_page=True)
+        return target
 
     def assert_clean(self) -> None:
         not_audited = [url for url in dict.fromkeys(self.visited) if url not in self.audited]
