@@ -14,7 +14,7 @@ from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 
 from .enums import ExportPartKind, Obstacle
-from .models import HouseholdMember, Person, PersonQuerySet
+from .models import HouseholdMember, Person, PersonQuerySet, person_visibility
 
 if TYPE_CHECKING:
     from .export_parts import AccessExportPart
@@ -54,7 +54,7 @@ def access_household_member(*, membership: Membership, pk: int | str) -> Househo
     """Return the household member ``pk`` if it belongs to a person the member may see."""
     try:
         return HouseholdMember.objects.select_related("household__person").get(
-            pk=pk, household__person__structure_id=membership.structure_id
+            person_visibility(membership, "household__person__"), pk=pk
         )
     except (HouseholdMember.DoesNotExist, ValueError, TypeError):
         raise Http404("Membre du foyer introuvable.") from None
