@@ -31,7 +31,7 @@ class PersonSerializer(BoundedSerializer):
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
     gender = serializers.ChoiceField(Gender.choices, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True)
     commune_code = serializers.CharField(

@@ -32,6 +32,13 @@ def persons_visible_by(membership: Membership) -> PersonQuerySet:
     return Person.objects.visible_by(membership)
 
 
+def member_sees_person(*, user_id: int, structure_id: int, person_id: int) -> bool:
+    """Return whether the user, as an active member of the structure, may see the person: a background job that
+    writes to a member about a record tells them nothing they could not open in a page."""
+    memberships = Membership.objects.active().filter(user_id=user_id, structure_id=structure_id)
+    return any(persons_visible_by(membership).filter(pk=person_id).exists() for membership in memberships)
+
+
 def access_person(*, membership: Membership, pk: int | str, record_read: bool = True) -> Person:
     """Return the person ``pk`` if the member may see it, and journal the read in the current transaction."""
     try:
