@@ -35,12 +35,11 @@ class AccompanimentQuerySet(models.QuerySet["Accompaniment"]):
         A collective workshop belongs to no single person: it stays visible; its participants are listed
         through ``participants_visible_by``, which applies the same rule to each of them.
         """
-        from appui.accounts.enums import Role
+        from appui.people.models import person_visibility
 
-        queryset = self.filter(structure_id=membership.structure_id)
-        if membership.role != Role.DPO:
-            queryset = queryset.filter(Q(person__isnull=True) | Q(person__archived_at__isnull=True))
-        return queryset
+        return self.filter(
+            Q(person__isnull=True) | person_visibility(membership, "person__"), structure_id=membership.structure_id
+        )
 
     def for_person(self, person_id: int) -> "AccompanimentQuerySet":
         """Return the activities the person took part in: their own accompaniments and the workshops."""

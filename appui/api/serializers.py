@@ -15,11 +15,12 @@ from appui.accompaniments.enums import (
     RemoteChannel,
     Theme,
 )
+from appui.api.text import BoundedSerializer
 from appui.core.communes import validate_commune_code
 from appui.people.enums import EmploymentStatus, FamilySituation, Gender, HousingStatus, Language, Obstacle
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(BoundedSerializer):
     id = serializers.IntegerField(read_only=True)
     file_number = serializers.CharField(read_only=True)
     is_anonymous = serializers.BooleanField(read_only=True)
@@ -30,7 +31,7 @@ class PersonSerializer(serializers.Serializer):
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
     gender = serializers.ChoiceField(Gender.choices, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     postal_code = serializers.RegexField(r"^\d{5}$", required=False, allow_blank=True)
     commune_code = serializers.CharField(
@@ -73,7 +74,7 @@ class PersonCreateSerializer(PersonSerializer):
     )
 
 
-class PersonSummarySerializer(serializers.Serializer):
+class PersonSummarySerializer(BoundedSerializer):
     id = serializers.IntegerField()
     file_number = serializers.CharField()
     last_name = serializers.CharField()
@@ -82,7 +83,7 @@ class PersonSummarySerializer(serializers.Serializer):
     birth_year = serializers.IntegerField(allow_null=True)
 
 
-class PersonSearchPageSerializer(serializers.Serializer):
+class PersonSearchPageSerializer(BoundedSerializer):
     """One page of a person search (the shape the API returns; documents the OpenAPI schema)."""
 
     count = serializers.IntegerField()
@@ -94,14 +95,14 @@ class PersonSearchPageSerializer(serializers.Serializer):
     results = PersonSummarySerializer(many=True)
 
 
-class PersonDuplicatesSerializer(serializers.Serializer):
+class PersonDuplicatesSerializer(BoundedSerializer):
     """The answer to a creation stopped by probable duplicates (409)."""
 
     detail = serializers.CharField()
     duplicates = PersonSummarySerializer(many=True)
 
 
-class AccompanimentSerializer(serializers.Serializer):
+class AccompanimentSerializer(BoundedSerializer):
     id = serializers.IntegerField(read_only=True)
     person_id = serializers.IntegerField(read_only=True)
     author_id = serializers.IntegerField(read_only=True)
@@ -146,5 +147,5 @@ class AccompanimentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(BoundedSerializer):
     detail = serializers.CharField()

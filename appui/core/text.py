@@ -9,6 +9,8 @@ are one and the same name for the duplicate check and for the search. See docs/r
 import re
 import unicodedata
 
+from django.core.validators import MaxLengthValidator
+
 # Letters that are drawn like a Latin letter in common fonts (a subset of the Unicode TR39 « confusables »,
 # limited to Cyrillic, Greek and Latin look-alikes): the ones an attacker, or a keyboard left on another layout,
 # slips into a name. Applied after case folding, so both cases of a letter fold alike; a lower-case letter maps
@@ -84,3 +86,17 @@ def normalize_email(value: str) -> str:
     """Return an e-mail address in the form it is searched in: NFKC, no invisible characters, lower case."""
     text = unicodedata.normalize("NFKC", value or "")
     return "".join(char for char in text if _visible(char) and not char.isspace()).casefold()
+
+
+# Maximum lengths of free text, in characters (docs/fichiers-et-entrees.md). Every text typed in a form or sent to
+# the API is bounded, so that nobody stores megabytes in a record that is then encrypted, journaled, exported and
+# shown on every read: a line (a name, a title, a short answer) and a longer text (the account of an interview, a
+# message, a situation) have their own limit. A field declared with its own ``max_length`` keeps it.
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 10_000
+TOO_LONG_MESSAGE = "Ce texte est trop long : %(limit_value)d caractères au plus (il en compte %(show_value)d)."
+
+
+def text_length_validator(limit: int) -> MaxLengthValidator:
+    """Return the validator of a free text of at most ``limit`` characters, with its French message."""
+    return MaxLengthValidator(limit, message=TOO_LONG_MESSAGE)

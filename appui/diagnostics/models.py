@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 class DiagnosticQuerySet(models.QuerySet["Diagnostic"]):
     def visible_by(self, membership: "Membership") -> "DiagnosticQuerySet":
-        """Return the diagnostics of the member's structure, nothing else."""
-        return self.filter(structure_id=membership.structure_id)
+        """Return the diagnostics of the member's structure whose person the member may see."""
+        from appui.people.models import person_visibility
+
+        return self.filter(person_visibility(membership, "person__"), structure_id=membership.structure_id)
 
     def for_person(self, person_id: int) -> "DiagnosticQuerySet":
         return self.filter(person_id=person_id)

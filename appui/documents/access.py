@@ -10,7 +10,7 @@ from django.http import Http404
 
 from appui.accounts import policy
 from appui.accounts.models import Membership
-from appui.people.access import persons_visible_by
+from appui.people.models import person_visibility
 
 from .models import Document, DocumentQuerySet
 
@@ -25,7 +25,7 @@ def documents_visible_by(membership: Membership) -> DocumentQuerySet:
     if not can_handle_documents(membership):
         return Document.objects.none()
     return Document.objects.filter(
-        structure_id=membership.structure_id, person__in=persons_visible_by(membership)
+        person_visibility(membership, "person__"), structure_id=membership.structure_id
     ).without_content()
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.people.access import member_sees_person
 from appui.people.models import Person
 
 from .access import can_handle_documents
@@ -174,8 +175,9 @@ def document_reminders_send(*, today: datetime.date | None = None, within_days: 
     """E-mail the uploader of each document whose validity ends within ``within_days`` (once per document).
 
     The e-mail names no one (e-mail is not a safe channel): only the type of document, the file number and the
-    date. An uploader who is no longer an active member of the structure gets nothing; the document still shows
-    on the structure's dashboard. Return the number of e-mails sent.
+    date. An uploader who may no longer open the record (no longer an active member of the structure, or the
+    record archived) gets nothing; the document still shows on the dashboard of those who see it. Return the
+    number of e-mails sent.
     """
     today = today or timezone.localdate()
     now = timezone.now()
@@ -192,12 +194,10 @@ def document_reminders_send(*, today: datetime.date | None = None, within_days: 
             claimed = Document.objects.filter(pk=document.pk, reminder_sent_at__isnull=True).update(
                 reminder_sent_at=now
             )
-            still_member = (
-                Membership.objects.active()
-                .filter(user_id=document.uploaded_by_id, structure_id=document.structure_id)
-                .exists()
+            may_open = member_sees_person(
+                user_id=document.uploaded_by_id, structure_id=document.structure_id, person_id=document.person_id
             )
-            if not claimed or not still_member or document.expires_on is None:
+            if not claimed or not may_open or document.expires_on is None:
                 continue
             validity = (
                 f"n'est plus valable depuis le {document.expires_on:%d/%m/%Y}"

@@ -8,8 +8,8 @@ from .models import Mandate, MandateQuerySet, MandateRevocation
 
 
 def mandates_visible_by(membership: Membership) -> MandateQuerySet:
-    """Return the mandates of the member's structure."""
-    return Mandate.objects.filter(structure_id=membership.structure_id)
+    """Return the mandates the member may reach (they follow their person's visibility)."""
+    return Mandate.objects.visible_by(membership)
 
 
 def access_mandate(*, membership: Membership, pk: int | str) -> Mandate:
@@ -22,7 +22,7 @@ def access_mandate(*, membership: Membership, pk: int | str) -> Mandate:
 def access_revocation(*, membership: Membership, pk: int | str) -> MandateRevocation:
     try:
         return MandateRevocation.objects.select_related("mandate").get(
-            pk=pk, mandate__structure_id=membership.structure_id
+            pk=pk, mandate__in=mandates_visible_by(membership)
         )
     except (MandateRevocation.DoesNotExist, ValueError, TypeError):
         raise Http404("Révocation introuvable.") from None

@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -7,8 +8,17 @@ from django.utils import timezone
 
 from .enums import MandateDuration, MandateStatus
 
+if TYPE_CHECKING:
+    from appui.accounts.models import Membership
+
 
 class MandateQuerySet(models.QuerySet["Mandate"]):
+    def visible_by(self, membership: "Membership") -> "MandateQuerySet":
+        """Return the mandates of the member's structure whose person the member may see."""
+        from appui.people.models import person_visibility
+
+        return self.filter(person_visibility(membership, "person__"), structure_id=membership.structure_id)
+
     def for_person(self, person_id: int) -> "MandateQuerySet":
         return self.filter(person_id=person_id)
 

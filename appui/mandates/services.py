@@ -15,6 +15,7 @@ from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.people.access import member_sees_person
 from appui.people.models import Person
 
 from .attestation import render_attestation, sha256
@@ -284,6 +285,10 @@ def mandate_reminders_send(*, now: datetime.datetime | None = None, within_days:
         .filter(expires_at__lte=now + datetime.timedelta(days=within_days), reminder_sent_at__isnull=True)
         .select_related("created_by", "structure", "person")
     ):
+        if not member_sees_person(
+            user_id=mandate.created_by_id, structure_id=mandate.structure_id, person_id=mandate.person_id
+        ):
+            continue  # the author may no longer open the record (archived, or no longer a member): no e-mail
         message = (
             f"Le mandat n° {mandate.pk} ({mandate.structure}) prend fin le "
             f"{timezone.localtime(mandate.expires_at):%d/%m/%Y}. S'il faut le renouveler, faites-le avec la personne."

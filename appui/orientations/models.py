@@ -21,11 +21,9 @@ if TYPE_CHECKING:
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_by(self, membership: "Membership") -> "ReferralQuerySet":
         """Return the referrals the member's structure sent, for persons the member may see."""
-        from appui.people.models import Person
+        from appui.people.models import person_visibility
 
-        return self.filter(
-            structure_id=membership.structure_id, person__in=Person.objects.visible_by(membership).values("pk")
-        )
+        return self.filter(person_visibility(membership, "person__"), structure_id=membership.structure_id)
 
     def received_by(self, membership: "Membership") -> "ReferralQuerySet":
         """Return the referrals other structures sent to one of the member's structure's places."""

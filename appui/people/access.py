@@ -14,7 +14,7 @@ from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
 
 from .enums import ExportPartKind, Obstacle
-from .models import HouseholdMember, Person, PersonQuerySet
+from .models import HouseholdMember, Person, PersonQuerySet, person_visibility
 
 if TYPE_CHECKING:
     from .export_parts import AccessExportPart
@@ -30,6 +30,13 @@ def default_purpose(membership: Membership) -> AuditPurpose:
 def persons_visible_by(membership: Membership) -> PersonQuerySet:
     """Return the persons the member may list."""
     return Person.objects.visible_by(membership)
+
+
+def member_sees_person(*, user_id: int, structure_id: int, person_id: int) -> bool:
+    """Return whether the user, as an active member of the structure, may see the person: a background job that
+    writes to a member about a record tells them nothing they could not open in a page."""
+    memberships = Membership.objects.active().filter(user_id=user_id, structure_id=structure_id)
+    return any(persons_visible_by(membership).filter(pk=person_id).exists() for membership in memberships)
 
 
 def access_person(*, membership: Membership, pk: int | str, record_read: bool = True) -> Person:
@@ -54,7 +61,7 @@ def access_household_member(*, membership: Membership, pk: int | str) -> Househo
     """Return the household member ``pk`` if it belongs to a person the member may see."""
     try:
         return HouseholdMember.objects.select_related("household__person").get(
-            pk=pk, household__person__structure_id=membership.structure_id
+            person_visibility(membership, "household__person__"), pk=pk
         )
     except (HouseholdMember.DoesNotExist, ValueError, TypeError):
         raise Http404("Membre du foyer introuvable.") from None

@@ -24,18 +24,25 @@ if TYPE_CHECKING:
     from appui.accounts.models import Membership
 
 
+def person_visibility(membership: "Membership", through: str = "") -> Q:
+    """Return the condition a person meets when the member may reach it; ``through`` is the lookup from another
+    model to the person (``"person__"``), so that every object linked to a person follows the same rule.
+
+    The rule: the persons of the member's structure, nothing else; archived records (no activity for the
+    retention period, anonymised ones included) are readable by the DPO only (docs/visibilite.md).
+    """
+    from appui.accounts.enums import Role
+
+    condition = Q(**{f"{through}structure_id": membership.structure_id})
+    if membership.role != Role.DPO:
+        condition &= Q(**{f"{through}archived_at__isnull": True})
+    return condition
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_by(self, membership: "Membership") -> "PersonQuerySet":
-        """Return the persons the member may reach: those of the member's structure, nothing else.
-
-        Archived records (no activity for the retention period) are readable by the DPO only.
-        """
-        from appui.accounts.enums import Role
-
-        queryset = self.filter(structure_id=membership.structure_id)
-        if membership.role != Role.DPO:
-            queryset = queryset.filter(archived_at__isnull=True)
-        return queryset
+        """Return the persons the member may reach (``person_visibility``)."""
+        return self.filter(person_visibility(membership))
 
     def named(self) -> "PersonQuerySet":
         return self.filter(is_anonymous=False)

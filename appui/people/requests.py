@@ -32,7 +32,10 @@ class RequestStatus(models.TextChoices):
 
 class RightsRequestQuerySet(models.QuerySet["RightsRequest"]):
     def visible_by(self, membership: Any) -> "RightsRequestQuerySet":
-        return self.filter(structure_id=membership.structure_id)
+        """Return the requests of the member's structure about persons the member may see."""
+        from .models import person_visibility
+
+        return self.filter(person_visibility(membership, "person__"), structure_id=membership.structure_id)
 
     def overdue(self, today: datetime.date) -> "RightsRequestQuerySet":
         return self.filter(status=RequestStatus.OPEN, due_on__lt=today)

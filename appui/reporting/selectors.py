@@ -59,14 +59,9 @@ def person_audit_trail(person: Person) -> AuditEventQuerySet:
 
 
 def mandates_expiring(membership: Membership, within_days: int = 15) -> MandateQuerySet:
-    """Return the structure's current mandates that end within ``within_days``, soonest first."""
+    """Return the current mandates the member may see that end within ``within_days``, soonest first."""
     limit = timezone.now() + datetime.timedelta(days=within_days)
-    return (
-        Mandate.objects.filter(structure_id=membership.structure_id)
-        .expiring_before(limit)
-        .select_related("person")
-        .order_by("expires_at")
-    )
+    return Mandate.objects.visible_by(membership).expiring_before(limit).select_related("person").order_by("expires_at")
 
 
 def service_alerts_by_week(structure_ids: list[int], since: datetime.date) -> list[dict[str, object]]:

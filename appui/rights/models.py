@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 class ScreeningQuerySet(models.QuerySet["Screening"]):
     def visible_by(self, membership: "Membership") -> "ScreeningQuerySet":
-        """Return the screenings of the member's structure, nothing else."""
-        return self.filter(structure_id=membership.structure_id)
+        """Return the screenings of the member's structure whose person the member may see."""
+        from appui.people.models import person_visibility
+
+        return self.filter(person_visibility(membership, "person__"), structure_id=membership.structure_id)
 
     def for_person(self, person_id: int) -> "ScreeningQuerySet":
         return self.filter(person_id=person_id)
@@ -73,7 +75,10 @@ class Screening(models.Model):
 
 class RightFollowUpQuerySet(models.QuerySet["RightFollowUp"]):
     def visible_by(self, membership: "Membership") -> "RightFollowUpQuerySet":
-        return self.filter(structure_id=membership.structure_id)
+        """Return the right follow-ups of the member's structure whose person the member may see."""
+        from appui.people.models import person_visibility
+
+        return self.filter(person_visibility(membership, "person__"), structure_id=membership.structure_id)
 
     def for_person(self, person_id: int) -> "RightFollowUpQuerySet":
         return self.filter(person_id=person_id)

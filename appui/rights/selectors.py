@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from appui.accounts.models import Structure
+from appui.accounts.models import Membership, Structure
 from appui.people.models import Person
 
 from .enums import CaseloadStatus, RightStatus
@@ -51,9 +51,16 @@ def secured_summary(structure: Structure) -> SecuredSummary:
     return SecuredSummary(counts=counts, secured_monthly=secured, pending_monthly=pending, persons_helped=helped)
 
 
-def caseload_results(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
-    """Return the households found by a job, from the largest monthly amount to the smallest."""
-    return job.results.order_by("-unclaimed_monthly_total", "position")
+def caseload_results(job: CaseloadScreening, *, membership: Membership | None) -> QuerySet[CaseloadResult]:
+    """Return the households found by a job that the member may see, from the largest monthly amount to the
+    smallest: the rows of an imported file (they name nobody in the records) and the persons the member may see.
+    ``membership`` is None for an operator on the server's command line: every household."""
+    from appui.people.models import person_visibility
+
+    results = job.results.all()
+    if membership is not None:
+        results = results.filter(Q(person__isnull=True) | person_visibility(membership, "person__"))
+    return results.order_by("-unclaimed_monthly_total", "position")
 
 
 def caseload_waiting_reason(job: CaseloadScreening) -> str:

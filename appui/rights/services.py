@@ -293,7 +293,7 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             raise PermissionDenied("Ce repérage n'appartient pas à votre structure.")
     if fmt not in {"csv", "xlsx"}:
         raise ValidationError("Format inconnu : csv ou xlsx.")
-    results = list(caseload_results(job))
+    results = list(caseload_results(job, membership=membership))
     rows = [
         exports.result_row(
             rank=rank,

@@ -167,7 +167,7 @@ def test_the_background_job_runs_a_csv_and_keeps_results_counts_and_line_errors(
     assert [e["line"] for e in job.errors] == [7, 8, 9]
     assert job.source_csv == ""  # the uploaded file is not kept
     assert len(job.period) == 7 and job.engine_versions["openfisca-france"] == "176.1.8"
-    results = list(caseload_results(job))
+    results = list(caseload_results(job, membership=None))
     assert len(results) == 4
     totals = [r.unclaimed_monthly_total for r in results]
     assert totals == sorted(totals, reverse=True)

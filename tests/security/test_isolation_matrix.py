@@ -189,3 +189,274 @@ def test_other_structure_objects_answer_404(role, route, names, structure, other
         assert response.status_code in {404, 405}, (method, foreign, response.status_code)
         statuses[method] = response.status_code
     assert 404 in statuses.values(), statuses
+
+
+# --- Column "archived person of my own structure" -------------------------------------------------------------
+# An object linked to a person inherits the person's visibility: once the person is archived, only the roles that
+# may see archived persons (the DPO, for the register) may reach it. Every kind of object id is classified here,
+# so a new kind of id must say whether it is linked to a person.
+PERSON_LINKED = {
+    "person_pk",
+    "accompaniment_pk",
+    "member_pk",
+    "mandate_pk",
+    "revocation_pk",
+    "request_pk",
+    "screening_pk",
+    "right_pk",
+    "document_pk",
+    "diagnostic_pk",
+    "referral_pk",
+    "part_pk",
+}
+NOT_PERSON_LINKED = {
+    "membership_pk": "a member of the team, not a person accompanied",
+    "token_pk": "a member's API token",
+    "alert_pk": "a service alert holds no personal data",
+    "job_pk": "a caseload screening covers the whole structure; its results are checked by content below",
+    "elimination_pk": "the elimination list is the register of archived records, kept by the DPO and the manager",
+    "report_pk": "a monthly activity report counts anonymously",
+    "place_pk": "a place of the directory",
+    "own_place_pk": "a place of the structure",
+    "own_service_pk": "a service of a place",
+    "import_pk": "an import of places",
+    "incoming_pk": "a referral received from another structure: the person is not of the member's structure",
+}
+
+
+def _roles_blind_to_archived():
+    """Return the roles that may not see archived persons (checked against the rule by the test below)."""
+    return [role for role in Role if role != Role.DPO]
+
+
+def _archive_persons(structure):
+    from django.utils import timezone
+
+    from appui.people.models import Person
+
+    Person.objects.filter(structure=structure).update(archived_at=timezone.now())
+
+
+def test_every_object_id_says_whether_it_is_linked_to_a_person():
+    assert set(OBJECT_FACTORIES) == PERSON_LINKED | set(NOT_PERSON_LINKED)
+    assert not PERSON_LINKED & set(NOT_PERSON_LINKED)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_roles_left_out_of_the_archived_column_see_archived_persons(role, structure, member_of):
+    from appui.people.access import persons_visible_by
+
+    person = PersonFactory(structure=structure)
+    _archive_persons(structure)
+    sees = persons_visible_by(member_of(structure, role)).filter(pk=person.pk).exists()
+    assert sees == (role not in _roles_blind_to_archived())
+
+
+def archived_urls():
+    return [(route, names) for route, names in object_urls() if set(names) & PERSON_LINKED]
+
+
+def _probe_same_as_missing(client, route, names, values, **headers):
+    target = _url(route, values)
+    missing = _url(route, {name: 2_000_000_000 for name in names})
+    statuses = {}
+    for method in METHODS:
+        response = getattr(client, method)(target, content_type="application/json", **headers)
+        absent = getattr(client, method)(missing, content_type="application/json", **headers)
+        assert response.status_code == absent.status_code, (method, target, response.status_code, absent.status_code)
+        assert response.status_code in {404, 405}, (method, target, response.status_code)
+        statuses[method] = response.status_code
+    assert 404 in statuses.values(), statuses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", _roles_blind_to_archived())
+@pytest.mark.parametrize(("route", "names"), archived_urls(), ids=[r for r, _ in archived_urls()])
+def test_objects_of_archived_persons_answer_404(role, route, names, structure, member_of):
+    member = member_of(structure, role)
+    values = {name: OBJECT_FACTORIES[name](structure) for name in names}
+    _archive_persons(structure)
+    _probe_same_as_missing(logged_in_client(member), route, names, values)
+
+
+# --- The same probes, authenticated with an API token ----------------------------------------------------------
+def api_urls(urls):
+    return [(route, names) for route, names in urls if route.startswith("api/")]
+
+
+def _token_headers(member):
+    _, raw = api_token_create(membership=member, name="sonde")
+    return {"HTTP_AUTHORIZATION": f"Token {raw}"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("route", "names"), api_urls(object_urls()), ids=[r for r, _ in api_urls(object_urls())])
+def test_other_structure_objects_answer_404_to_api_tokens(role, route, names, structure, other_structure, member_of):
+    from django.test import Client
+
+    headers = _token_headers(member_of(structure, role))
+    values = {name: OBJECT_FACTORIES[name](other_structure) for name in names}
+    _probe_same_as_missing(Client(), route, names, values, **headers)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", _roles_blind_to_archived())
+@pytest.mark.parametrize(("route", "names"), api_urls(archived_urls()), ids=[r for r, _ in api_urls(archived_urls())])
+def test_objects_of_archived_persons_answer_404_to_api_tokens(role, route, names, structure, member_of):
+    from django.test import Client
+
+    headers = _token_headers(member_of(structure, role))
+    values = {name: OBJECT_FACTORIES[name](structure) for name in names}
+    _archive_persons(structure)
+    _probe_same_as_missing(Client(), route, names, values, **headers)
+
+
+# --- URLs without an object id: lists, search, exports ---------------------------------------------------------
+# Each page, file and API list is read by every role, with and without a search for the markers: it must name
+# neither a person of another structure nor an archived person of the member's own structure. The URL list is
+# introspected: a new list or export is covered automatically, unless it is excluded here with its reason.
+ID_LESS_EXCLUSIONS = {
+    "deconnexion/": "ends the session of the probing client; shows no record",
+}
+MARKERS = {
+    # last name (searched folded: without accents or case), and an ASCII first name (found even in a PDF whose
+    # font drops accented letters, or a file in another encoding)
+    "foreign": ("Zéphyrin-Étranger", "Quorvexetr"),
+    "archived": ("Zéphyrin-Archivé", "Quorvexarc"),
+    "visible": ("Zéphyrin-Visible", "Quorvexvis"),
+}
+
+
+def id_less_urls():
+    found = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if pattern.pattern.converters or route.startswith("admin/") or route in ID_LESS_EXCLUSIONS:
+            continue
+        found.append(route)
+    return found
+
+
+def _marked_person(structure, member, kind):
+    """Create a person named with the marker ``kind`` and one record of each kind linked to them."""
+    from django.utils import timezone
+
+    from appui.people.requests import rights_request_create
+    from tests.rights.factories import CaseloadResultFactory
+
+    last_name, first_name = MARKERS[kind]
+    person = PersonFactory(structure=structure, last_name=last_name, first_name=first_name)
+    today = datetime.date.today()
+    author = member.user if member.structure_id == structure.pk else None
+    extra = {"author": author} if author else {}
+    AccompanimentFactory(person=person, follow_up_date=today, next_step=f"Rappeler {first_name}", **extra)
+    HouseholdMemberFactory(household__person=person, first_name=first_name)
+    DiagnosticFactory(person=person)
+    RightFollowUpFactory(screening__person=person)
+    DocumentFactory(person=person, expires_on=today + datetime.timedelta(days=3), description=first_name)
+    referral_extra = {"created_by": author} if author else {}
+    ReferralFactory(person=person, follow_up_on=today, **referral_extra)
+    worker = MembershipFactory(structure=structure, role=Role.TRAVAILLEUR_SOCIAL)
+    mandate = mandate_create(
+        membership=worker, person=person, categories=["papiers"], duration="6m", person_present=True
+    )
+    type(mandate).objects.filter(pk=mandate.pk).update(expires_at=timezone.now() + datetime.timedelta(days=2))
+    dpo = MembershipFactory(structure=structure, role=Role.DPO)
+    rights_request_create(membership=dpo, person=person, kind="rectification", received_on=today)
+    CaseloadResultFactory(job=CaseloadScreeningFactory(structure=structure), person=person, reference=first_name)
+    return person
+
+
+def _body_text(response):
+    """Return the text of a response: page, JSON, CSV, or the text inside an XLSX or a PDF."""
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    if content.startswith(b"%PDF"):
+        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8", "replace")
+
+
+def _names(text, kind):
+    from appui.core.text import normalize
+
+    last_name, first_name = MARKERS[kind]
+    return first_name.lower() in text.lower() or normalize(last_name) in normalize(text)
+
+
+def test_id_less_urls_are_introspected():
+    urls = id_less_urls()
+    assert {"personnes/", "api/v1/persons/", "orientations/", "statistiques/export.csv"} <= set(urls)
+    assert set(ID_LESS_EXCLUSIONS) <= {route for route, _ in _walk(get_resolver().url_patterns)}
+
+
+def _read_every_id_less_url(client, routes, **headers):
+    """Return {url: text} of the id-less URLs read with GET, plain and searching the markers."""
+    texts = {}
+    for route in routes:
+        for query in ("", "?q=zephyrin", "?q=Quorvex"):
+            url = "/" + route + query
+            response = client.get(url, **headers)
+            assert response.status_code != 500, (url, response.status_code)
+            texts[url] = _body_text(response) if response.status_code == 200 else ""
+    return texts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("auth", ["session", "api-token"])
+def test_id_less_urls_name_no_foreign_nor_archived_person(role, auth, structure, other_structure, member_of):
+    from django.test import Client
+
+    member = member_of(structure, role)
+    _marked_person(other_structure, member, "foreign")
+    _marked_person(structure, member, "archived")
+    _archive_persons(structure)
+    _marked_person(structure, member, "visible")
+    if auth == "session":
+        texts = _read_every_id_less_url(logged_in_client(member), id_less_urls())
+    else:
+        api = [route for route in id_less_urls() if route.startswith("api/")]
+        texts = _read_every_id_less_url(Client(), api, **_token_headers(member))
+    # The probe reads real content: the member's own visible person is named somewhere.
+    assert any(_names(text, "visible") for text in texts.values()), sorted(texts)
+    leaks = [(url, kind) for url, text in texts.items() for kind in ("foreign", "archived") if _names(text, kind)]
+    if role not in _roles_blind_to_archived():
+        leaks = [(url, kind) for url, kind in leaks if kind != "archived"]
+    assert not leaks, leaks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", _roles_blind_to_archived())
+@pytest.mark.parametrize("auth", ["session", "api-token"])
+def test_caseload_results_name_no_archived_person(role, auth, structure, member_of):
+    """A caseload screening is the structure's, but each household found follows its person's visibility."""
+    from django.test import Client
+
+    member = member_of(structure, role)
+    archived = PersonFactory(structure=structure, last_name=MARKERS["archived"][0], first_name=MARKERS["archived"][1])
+    _archive_persons(structure)
+    visible = PersonFactory(structure=structure, last_name=MARKERS["visible"][0], first_name=MARKERS["visible"][1])
+    job = CaseloadScreeningFactory(structure=structure, total=2, processed=2, with_rights=2)
+    from tests.rights.factories import CaseloadResultFactory
+
+    CaseloadResultFactory(job=job, person=archived, reference=archived.first_name)
+    CaseloadResultFactory(job=job, person=visible, reference=visible.first_name)
+    routes = [route for route, names in object_urls() if names == ("job_pk",)]
+    client, headers = (logged_in_client(member), {}) if auth == "session" else (Client(), _token_headers(member))
+    if auth == "api-token":
+        routes = [route for route in routes if route.startswith("api/")]
+    texts = {}
+    for route in routes:
+        response = client.get(_url(route, {"job_pk": job.pk}), **headers)
+        texts[route] = _body_text(response) if response.status_code == 200 else ""
+    if any(texts.values()):  # the roles that may screen read the results; the others answer 403
+        assert any(_names(text, "visible") for text in texts.values()), texts
+    assert not [route for route, text in texts.items() if _names(text, "archived")]

@@ -6,6 +6,7 @@ from typing import Any
 from data_inclusion.schema.v1 import Categorie
 from rest_framework import serializers
 
+from appui.api.text import BoundedSerializer
 from appui.orientations.enums import (
     ConsentMode,
     ReferralOrigin,
@@ -26,7 +27,7 @@ from appui.places.enums import (
 )
 
 
-class PlaceSearchQuerySerializer(serializers.Serializer):
+class PlaceSearchQuerySerializer(BoundedSerializer):
     """The search: a commune (INSEE code, postal code or name), the area, words and filters."""
 
     commune = serializers.CharField(required=False, max_length=100, help_text="Code INSEE, code postal ou nom.")
@@ -50,7 +51,7 @@ class PlaceSearchQuerySerializer(serializers.Serializer):
     lon = serializers.FloatField(required=False, min_value=-180, max_value=180)
 
 
-class PlaceSerializer(serializers.Serializer):
+class PlaceSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     address = serializers.CharField()
@@ -85,7 +86,7 @@ class PlaceHitSerializer(PlaceSerializer):
     open_now = serializers.BooleanField(allow_null=True, help_text="null : horaires inconnus.")
 
 
-class PlaceSearchPageSerializer(serializers.Serializer):
+class PlaceSearchPageSerializer(BoundedSerializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
@@ -94,7 +95,7 @@ class PlaceSearchPageSerializer(serializers.Serializer):
     results = PlaceHitSerializer(many=True)
 
 
-class PlaceServiceSerializer(serializers.Serializer):
+class PlaceServiceSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -118,7 +119,7 @@ def place_data(place: Any) -> dict[str, Any]:
     return data
 
 
-class ReferralCreateSerializer(serializers.Serializer):
+class ReferralCreateSerializer(BoundedSerializer):
     person_id = serializers.IntegerField()
     place_id = serializers.IntegerField()
     place_service_id = serializers.IntegerField(required=False, allow_null=True)
@@ -137,7 +138,7 @@ class ReferralCreateSerializer(serializers.Serializer):
     follow_up_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ReferralUpdateSerializer(serializers.Serializer):
+class ReferralUpdateSerializer(BoundedSerializer):
     status = serializers.ChoiceField(ReferralStatus.choices, required=False)
     refusal_reason = serializers.ChoiceField(RefusalReason.choices, required=False, allow_blank=True)
     response_message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -149,7 +150,7 @@ class ReferralUpdateSerializer(serializers.Serializer):
     follow_up_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ReferralSerializer(serializers.Serializer):
+class ReferralSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     person_id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -202,7 +203,7 @@ def referral_data(referral: Any, *, hide_right: bool) -> dict[str, Any]:
     }
 
 
-class ReceivedReferralSerializer(serializers.Serializer):
+class ReceivedReferralSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     sender_structure = serializers.CharField()
@@ -238,7 +239,7 @@ def received_data(view: Any) -> dict[str, Any]:
     }
 
 
-class ReferralAnswerSerializer(serializers.Serializer):
+class ReferralAnswerSerializer(BoundedSerializer):
     status = serializers.ChoiceField(
         ReferralStatus.choices, help_text="Réponse possible : en_cours, acceptee, ou refusee (avec un motif)."
     )
@@ -246,14 +247,14 @@ class ReferralAnswerSerializer(serializers.Serializer):
     response_message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class PaginatedReferralSerializer(serializers.Serializer):
+class PaginatedReferralSerializer(BoundedSerializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = ReferralSerializer(many=True)
 
 
-class PaginatedReceivedReferralSerializer(serializers.Serializer):
+class PaginatedReceivedReferralSerializer(BoundedSerializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

@@ -3,8 +3,10 @@ assumption ("hypothèse"), exactly as on the web pages."""
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import serializers
 
+from appui.api.text import BoundedSerializer
 from appui.core.communes import validate_commune_code
 from appui.people.enums import HousingStatus
 from appui.rights.catalogue import catalogue
@@ -14,7 +16,7 @@ from appui.rights.situation import AdultAnswers, ChildAnswers, HouseholdAnswers
 AMOUNT = {"min_value": 0, "max_value": 1_000_000, "max_digits": 10, "decimal_places": 2, "coerce_to_string": False}
 
 
-class ResourcesSerializer(serializers.Serializer):
+class ResourcesSerializer(BoundedSerializer):
     """Monthly net amounts, average of the last 3 months. Omit the whole object when they are not known."""
 
     salaire = serializers.DecimalField(required=False, **AMOUNT)
@@ -25,7 +27,7 @@ class ResourcesSerializer(serializers.Serializer):
     indemnites_journalieres = serializers.DecimalField(required=False, **AMOUNT)
 
 
-class AdultSerializer(serializers.Serializer):
+class AdultSerializer(BoundedSerializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
     activity = serializers.ChoiceField(Activity.choices, required=False, allow_null=True)
@@ -36,12 +38,12 @@ class AdultSerializer(serializers.Serializer):
     )
 
 
-class ChildSerializer(serializers.Serializer):
+class ChildSerializer(BoundedSerializer):
     birth_date = serializers.DateField()
     schooling = serializers.ChoiceField(Schooling.choices, required=False, allow_null=True)
 
 
-class SituationSerializer(serializers.Serializer):
+class SituationSerializer(BoundedSerializer):
     period = serializers.RegexField(
         r"^20(2[4-9]|30)-(0[1-9]|1[0-2])$",
         required=False,
@@ -107,7 +109,7 @@ class SituationSerializer(serializers.Serializer):
         )
 
 
-class RightSerializer(serializers.Serializer):
+class RightSerializer(BoundedSerializer):
     benefit = serializers.ChoiceField(Benefit.choices)
     label = serializers.CharField()
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True, coerce_to_string=False)
@@ -121,12 +123,12 @@ class RightSerializer(serializers.Serializer):
     documents = serializers.ListField(child=serializers.CharField())
 
 
-class AssumptionSerializer(serializers.Serializer):
+class AssumptionSerializer(BoundedSerializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
 
-class ScreeningResultSerializer(serializers.Serializer):
+class ScreeningResultSerializer(BoundedSerializer):
     period = serializers.CharField()
     engine = serializers.CharField()
     engine_versions = serializers.DictField(child=serializers.CharField())
@@ -135,21 +137,26 @@ class ScreeningResultSerializer(serializers.Serializer):
     assumptions = AssumptionSerializer(many=True)
 
 
-class CaseloadCreateSerializer(serializers.Serializer):
+class CaseloadCreateSerializer(BoundedSerializer):
     source = serializers.ChoiceField(CaseloadSource.choices)
+    # A whole file, not a typed text: bounded by the size of a request body, like the web form's upload.
     csv = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, help_text="Contenu du fichier CSV (source fichier)."
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        help_text="Contenu du fichier CSV (source fichier).",
     )
     filename = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class CaseloadErrorSerializer(serializers.Serializer):
+class CaseloadErrorSerializer(BoundedSerializer):
     line = serializers.IntegerField(allow_null=True)
     reference = serializers.CharField()
     message = serializers.CharField()
 
 
-class CaseloadSerializer(serializers.Serializer):
+class CaseloadSerializer(BoundedSerializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     source = serializers.CharField()
@@ -168,7 +175,7 @@ class CaseloadSerializer(serializers.Serializer):
     engine_versions = serializers.DictField(child=serializers.CharField())
 
 
-class CaseloadResultSerializer(serializers.Serializer):
+class CaseloadResultSerializer(BoundedSerializer):
     rank = serializers.IntegerField()
     reference = serializers.CharField()
     line = serializers.IntegerField(allow_null=True)

@@ -132,9 +132,9 @@ class CaseloadResultsView(APIView):
     def get(self, request: Request, job_pk: int) -> Response:
         job = access_caseload_screening(membership=request.membership, pk=job_pk)  # type: ignore[attr-defined]
         _check_role(request)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(caseload_results(job), request, view=self) or []
         membership = request.membership  # type: ignore[attr-defined]
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(caseload_results(job, membership=membership), request, view=self) or []
         record_caseload_results_read(
             actor=membership.user,
             structure=membership.structure,

@@ -24,7 +24,7 @@ from appui.mandates.models import Mandate
 from appui.people.enums import Gender, SocialStatus, age_band_choices
 from appui.people.models import Person
 from appui.places.models import Place
-from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple, InlineRadioSelect
+from appui.web.forms import AppuiForm, BoundedTextMixin, InlineCheckboxSelectMultiple, InlineRadioSelect
 from appui.web.people.forms import DATE_WIDGET
 
 CUSTOM = "autre"
@@ -55,7 +55,7 @@ def duration_initial(minutes: int) -> dict[str, object]:
     return {"duration": CUSTOM, "duration_custom": minutes}
 
 
-class ActivityFieldsMixin(forms.Form):
+class ActivityFieldsMixin(BoundedTextMixin, forms.Form):
     """Date, duration, place, equipment and themes: what an individual accompaniment and a workshop share."""
 
     date = forms.DateField(label="Date", widget=DATE_WIDGET)

@@ -14,7 +14,7 @@ from appui.orientations.enums import (
     SharedField,
     TargetKind,
 )
-from appui.web.forms import AppuiForm, InlineRadioSelect
+from appui.web.forms import AppuiForm, BoundedTextMixin, InlineRadioSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -152,5 +152,5 @@ class ReferralAnswerForm(AppuiForm):
     )
 
 
-class ReferralFilterForm(forms.Form):
+class ReferralFilterForm(BoundedTextMixin, forms.Form):
     status = forms.ChoiceField(label="Statut", choices=[("", "Tous")] + ReferralStatus.choices, required=False)

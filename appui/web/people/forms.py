@@ -16,7 +16,7 @@ from appui.people.enums import (
     age_band_choices,
 )
 from appui.web.communes import CommuneField
-from appui.web.forms import AppuiForm, InlineCheckboxSelectMultiple
+from appui.web.forms import AppuiForm, BoundedTextMixin, InlineCheckboxSelectMultiple
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -166,5 +166,5 @@ class HouseholdMemberForm(AppuiForm):
     is_dependent = forms.BooleanField(label="À charge", required=False)
 
 
-class SearchForm(forms.Form):
+class SearchForm(BoundedTextMixin, forms.Form):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)

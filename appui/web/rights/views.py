@@ -253,7 +253,9 @@ def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
     membership = _membership(request)
     job = access_caseload_screening(membership=membership, pk=job_pk)
     _check_role(membership)
-    page = Paginator(caseload_results(job).select_related("person"), 50).get_page(request.GET.get("page"))
+    page = Paginator(caseload_results(job, membership=membership).select_related("person"), 50).get_page(
+        request.GET.get("page")
+    )
     record_caseload_results_read(
         actor=membership.user,
         structure=membership.structure,
