@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "appui.web.middleware.MembershipMiddleware",
     "appui.web.middleware.RefusedAccessAuditMiddleware",
+    # A value that cannot be decrypted is an incident shown as such (500 with an explanation), never a 404.
+    "appui.web.unreadable.UnreadableDataMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "appui.web.middleware.NoStoreMiddleware",

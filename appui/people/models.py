@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from appui.core.communes import get_commune, validate_commune_code
-from appui.core.fields import EncryptedJSONField, EncryptedTextField
+from appui.core.fields import EncryptedJSONField, EncryptedTextField, RowUidField
 
 from .enums import (
     AgeBand,
@@ -82,6 +82,7 @@ class Person(models.Model):
     employment_status = models.CharField(
         "situation professionnelle", max_length=30, choices=EmploymentStatus.choices, blank=True
     )
+    row_uid = RowUidField()
     # Encrypted at rest: obstacles may reveal health or disability (RGPD art. 9), details are social data.
     obstacles = EncryptedJSONField("freins", default=list, blank=True)
     situation_details = EncryptedTextField("précisions sur la situation", blank=True)
