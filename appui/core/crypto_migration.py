@@ -93,7 +93,7 @@ def _rewrite(model: Any, connection: Any, names: tuple[str, ...], convert: Calla
             )
             rows = cursor.fetchall()
             if not rows:
-                return
+                break
             updates = []
             for pk_value, row_uid, *values in rows:
                 row_uid = uuid.uuid4() if row_uid is None else row_uid
@@ -104,3 +104,8 @@ def _rewrite(model: Any, connection: Any, names: tuple[str, ...], convert: Calla
                 updates.append([prepared_uid, *new_values, pk_value])
             cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", updates)  # noqa: S608
             last = rows[-1][0]
+        if connection.vendor == "postgresql":
+            # The rows' deferred foreign-key checks would otherwise still be pending when the same migration
+            # alters the table next (PostgreSQL refuses an ALTER TABLE with pending trigger events).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

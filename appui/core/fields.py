@@ -17,7 +17,7 @@ import datetime
 import json
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
@@ -230,6 +230,10 @@ class EncryptedDateField(EncryptedMixin, models.DateField):
 
 class EncryptedJSONField(EncryptedMixin, models.TextField):
     """A JSON value (list or dict) stored encrypted as text; ``{}`` and ``[]`` are stored as they are."""
+
+    if TYPE_CHECKING:  # what django-stubs reads: a JSON value in, a JSON value out
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
 
     def is_empty(self, value: Any) -> bool:
         return value == {} or value == []

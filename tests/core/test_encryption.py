@@ -263,3 +263,96 @@ def test_the_sensitive_fields_are_the_encrypted_ones():
         "accompaniments.Accompaniment.outcome",
         "accompaniments.Accompaniment.next_step",
     } <= names
+
+
+@pytest.mark.django_db
+def test_situation_household_diagnostics_mandates_and_reports_are_encrypted_at_rest(structure, member_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appui.diagnostics.models import Diagnostic
+    from appui.mandates.models import Mandate, MandateRevocation
+    from appui.mandates.services import mandate_create, mandate_revoke
+    from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus
+    from appui.people.models import HouseholdMember
+    from appui.service_alerts.models import ServiceAlert
+    from appui.service_alerts.services import service_alert_create
+    from tests.diagnostics.factories import DiagnosticFactory
+    from tests.documents.files import png
+    from tests.people.factories import HouseholdFactory, HouseholdMemberFactory, PersonFactory
+
+    worker = member_of(structure)
+    situation = {
+        "family_situation": FamilySituation.values[1],
+        "housing_status": HousingStatus.values[1],
+        "employment_status": EmploymentStatus.values[1],
+    }
+    person = PersonFactory(structure=structure, **situation)
+    member = HouseholdMemberFactory(
+        household=HouseholdFactory(person=person),
+        first_name="CANARI-prenom-enfant",
+        last_name="CANARI-nom-enfant",
+        birth_date=datetime.date(2011, 5, 4),
+    )
+    diagnostic = DiagnosticFactory(person=person)
+    mandate = mandate_create(
+        membership=worker, person=person, categories=["logement"], duration="6m", person_present=True
+    )
+    mandate_revoke(membership=worker, mandate=mandate, categories=["logement"], reason="CANARI-motif-revocation")
+    alert = service_alert_create(
+        membership=worker,
+        fields={
+            "service": "caf",
+            "step": "CANARI-etape",
+            "error_message": "CANARI-message",
+            "occurred_on": datetime.date.today(),
+        },
+        screenshot=SimpleUploadedFile("capture.png", png(30, 10), content_type="image/png"),
+    )
+    stored = {
+        "people_person": [_get_raw("people_person", column, person.pk) for column in situation],
+        "people_householdmember": [
+            _get_raw("people_householdmember", column, member.pk) for column in ("first_name", "birth_date")
+        ],
+        "diagnostics_diagnostic": [_get_raw("diagnostics_diagnostic", "answers", diagnostic.pk)],
+        "mandates_mandate": [_get_raw("mandates_mandate", "consent_text", mandate.pk)],
+        "service_alerts_servicealert": [_get_raw("service_alerts_servicealert", c, alert.pk) for c in ("step",)],
+    }
+    for table, values in stored.items():
+        assert all(str(value).startswith("enc2:") for value in values), table
+    revocation = MandateRevocation.objects.get(mandate=mandate)
+    for table, pk, column in (
+        ("mandates_mandate", mandate.pk, "attestation_pdf"),
+        ("mandates_mandaterevocation", revocation.pk, "attestation_pdf"),
+        ("service_alerts_servicealert", alert.pk, "screenshot"),
+    ):
+        assert bytes(_get_raw(table, column, pk)).startswith(b"enc2:"), (table, column)
+    dump = raw_dump()
+    for canary in (b"CANARI-prenom-enfant", b"CANARI-nom-enfant", b"2011-05-04", b"CANARI-motif", b"CANARI-etape"):
+        assert canary not in dump, canary
+    # …and the application reads them back.
+    assert {name: getattr(Person.objects.get(pk=person.pk), name) for name in situation} == situation
+    again = HouseholdMember.objects.get(pk=member.pk)
+    assert (again.first_name, again.birth_date) == ("CANARI-prenom-enfant", datetime.date(2011, 5, 4))
+    assert Diagnostic.objects.get(pk=diagnostic.pk).answers == diagnostic.answers
+    assert Mandate.objects.get(pk=mandate.pk).attestation_pdf.startswith(b"%PDF")
+    assert MandateRevocation.objects.get(pk=revocation.pk).reason == "CANARI-motif-revocation"
+    assert ServiceAlert.objects.get(pk=alert.pk).error_message == "CANARI-message"
+
+
+@pytest.mark.django_db
+def test_anonymisation_erases_the_obstacle_answers_and_keeps_the_skills(structure):
+    from django.utils import timezone
+
+    from appui.diagnostics.bank import load_bank
+    from appui.diagnostics.models import Diagnostic
+    from appui.people.retention import person_anonymise
+    from tests.diagnostics.factories import DiagnosticFactory
+
+    diagnostic = DiagnosticFactory(person__structure=structure)
+    bank = load_bank(diagnostic.bank_version)
+    obstacle_ids = {question.id for question in bank.obstacle_questions}
+    skill_ids = {question.id for question in bank.skill_questions}
+    assert obstacle_ids & set(diagnostic.answers)
+    person_anonymise(person=diagnostic.person, now=timezone.now())
+    kept = Diagnostic.objects.get(pk=diagnostic.pk).answers
+    assert not obstacle_ids & set(kept) and skill_ids <= set(kept)

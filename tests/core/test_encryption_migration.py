@@ -12,7 +12,7 @@ BEFORE = [
     ("people", "0010_person_gender_social_status"),
     ("accompaniments", "0007_participation_structure_date"),
 ]
-BOUND = {"people", "accompaniments", "orientations", "documents", "rights"}
+BOUND = {"people", "accompaniments", "orientations", "documents", "rights", "diagnostics", "mandates", "service_alerts"}
 requires_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="PostgreSQL seulement : sur SQLite, le journal d'audit refuse que la base soit vidée après le test",
@@ -48,6 +48,11 @@ def test_first_form_and_clear_values_are_bound_to_their_row_and_can_go_back():
         others = [node for node in latest if node[0] not in BOUND]
         before = [*others, *BEFORE, ("orientations", "0001_initial"), ("documents", "0001_initial")]
         before.append(("rights", "0003_rightfollowup_found_at"))
+        before += [
+            ("diagnostics", "0002_diagnostic_overall_score_alter_diagnostic_level"),
+            ("mandates", "0001_initial"),
+        ]
+        before.append(("service_alerts", "0001_initial"))
         apps = _state(executor, before)
         Structure = apps.get_model("accounts", "Structure")
         Person = apps.get_model("people", "Person")
@@ -71,6 +76,19 @@ def test_first_form_and_clear_values_are_bound_to_their_row_and_can_go_back():
         _set("people_person", "situation_details", typed, "enc1: rappeler lundi")
         _set("people_person", "situation_details", clear, "écrit avant le chiffrement")
         assert _raw("people_person", "situation_details", first_form).startswith("enc1:test1:")
+        # Columns in clear until now: the situation, the household, the diagnostic answers.
+        Person.objects.filter(pk=clear).update(family_situation="en_couple", housing_status="locataire_hlm")
+        Household = apps.get_model("people", "Household")
+        HouseholdMember = apps.get_model("people", "HouseholdMember")
+        child = HouseholdMember.objects.create(
+            household=Household.objects.create(person_id=clear), relationship="enfant", first_name="Inès",
+            last_name="Durand", birth_date=datetime.date(2012, 2, 29),
+        )  # fmt: skip
+        Diagnostic = apps.get_model("diagnostics", "Diagnostic")
+        diagnostic = Diagnostic.objects.create(
+            structure=structure, person_id=clear, author=author, mode="accompagnant", bank_version="2025-01",
+            answers={"q1": "2", "obstacle_handicap": "oui"}, level="", recommendation="aucune",
+        )  # fmt: skip
         note = Accompaniment.objects.create(
             structure=structure, person_id=first_form, author=author, date=datetime.date(2026, 3, 2),
             duration_minutes=30, place_kind="a_distance", remote_channel="telephone", themes=["papiers"],
@@ -88,6 +106,14 @@ def test_first_form_and_clear_values_are_bound_to_their_row_and_can_go_back():
         }
         assert Person.objects.get(pk=clear).obstacles == ["handicap"]
         assert Accompaniment.objects.get(pk=note.pk).notes == "appeler la CAF"
+        situation = Person.objects.get(pk=clear)
+        assert (situation.family_situation, situation.housing_status) == ("en_couple", "locataire_hlm")
+        member = apps.get_model("people", "HouseholdMember").objects.get(pk=child.pk)
+        assert (member.first_name, member.birth_date) == ("Inès", datetime.date(2012, 2, 29))
+        answers = apps.get_model("diagnostics", "Diagnostic").objects.get(pk=diagnostic.pk).answers
+        assert answers == {"q1": "2", "obstacle_handicap": "oui"}
+        assert _raw("people_householdmember", "birth_date", child.pk).startswith("enc2:")
+        assert _raw("diagnostics_diagnostic", "answers", diagnostic.pk).startswith("enc2:")
         for pk in (first_form, typed, clear):
             assert _raw("people_person", "situation_details", pk).startswith("enc2:test1:")
         assert len({Person.objects.get(pk=pk).row_uid for pk in (first_form, typed, clear)}) == 3
@@ -106,5 +132,9 @@ def test_first_form_and_clear_values_are_bound_to_their_row_and_can_go_back():
             == "suivi CAF en cours"
         )
         assert apps.get_model("accompaniments", "Accompaniment").objects.get(pk=note.pk).notes == "appeler la CAF"
+        member = apps.get_model("people", "HouseholdMember").objects.get(pk=child.pk)
+        assert (member.first_name, member.birth_date) == ("Inès", datetime.date(2012, 2, 29))
+        answers = apps.get_model("diagnostics", "Diagnostic").objects.get(pk=diagnostic.pk).answers
+        assert answers == {"q1": "2", "obstacle_handicap": "oui"}
     finally:
         _state(executor, latest)

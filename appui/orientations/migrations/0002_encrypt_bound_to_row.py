@@ -15,6 +15,8 @@ class Migration(migrations.Migration):
             name="row_uid",
             field=models.UUIDField(editable=False, null=True, verbose_name="identité de la ligne (chiffrement)"),
         ),
-        bind_rows("orientations", "referral", legacy=("reason", "shared_data", "documents_to_bring", "response_message")),
+        bind_rows(
+            "orientations", "referral", legacy=("reason", "shared_data", "documents_to_bring", "response_message")
+        ),
         migrations.AlterField(model_name="referral", name="row_uid", field=appui.core.fields.RowUidField()),
     ]
