@@ -356,3 +356,18 @@ def test_anonymisation_erases_the_obstacle_answers_and_keeps_the_skills(structur
     person_anonymise(person=diagnostic.person, now=timezone.now())
     kept = Diagnostic.objects.get(pk=diagnostic.pk).answers
     assert not obstacle_ids & set(kept) and skill_ids <= set(kept)
+
+
+@pytest.mark.django_db
+def test_the_api_answers_an_unreadable_value_with_an_explained_500_not_a_404(structure, member_of):
+    from django.test import Client
+
+    from appui.accounts.services import api_token_create
+    from tests.people.factories import PersonFactory
+
+    person = PersonFactory(structure=structure, family_situation="en_couple")
+    _set_raw("people_person", "family_situation", person.pk, "celibataire")  # written in clear behind the app
+    _, raw = api_token_create(membership=member_of(structure), name="tests")
+    response = Client(HTTP_AUTHORIZATION=f"Token {raw}").get(f"/api/v1/persons/{person.pk}/")
+    assert response.status_code == 500
+    assert response.json()["code"] == "donnee_illisible" and "illisible" in response.json()["detail"]
