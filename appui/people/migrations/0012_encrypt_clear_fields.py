@@ -9,8 +9,10 @@ from appui.core.crypto_migration import bind_rows
 
 
 class Migration(migrations.Migration):
+    # The participations' migration reads the employment situation in clear: it runs before it is encrypted.
     dependencies = [
         ("people", "0011_encrypt_bound_to_row"),
+        ("accompaniments", "0005_migrate_places_and_participations"),
     ]
 
     operations = [
