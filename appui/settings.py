@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "appui.web.middleware.MembershipMiddleware",
     "appui.web.person_mode.PersonModeLockMiddleware",
     "appui.web.middleware.RefusedAccessAuditMiddleware",
+    # A value that cannot be decrypted is an incident shown as such (500 with an explanation), never a 404.
+    "appui.web.unreadable.UnreadableDataMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "appui.web.middleware.NoStoreMiddleware",

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from appui.core.communes import validate_commune_code
-from appui.core.fields import EncryptedTextField
+from appui.core.fields import EncryptedTextField, RowUidField
 from appui.people.enums import AgeBand, Gender, SocialStatus
 
 from .enums import (
@@ -97,6 +97,7 @@ class Accompaniment(models.Model):
         "état de la démarche", max_length=20, choices=ProcedureStatus.choices, blank=True
     )
     referred_to = models.CharField("orienté vers", max_length=40, choices=ReferralTarget.choices, blank=True)
+    row_uid = RowUidField()
     outcome = EncryptedTextField("résultat", blank=True)
     next_step = EncryptedTextField("suite à donner", blank=True)
     follow_up_date = models.DateField("date de suivi", null=True, blank=True)

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            checks,  # noqa: F401  (registers the row identity and key ring checks)
             json_arrays,  # noqa: F401  (registers the has_any lookup)
             trigrams,
         )

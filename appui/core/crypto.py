@@ -5,13 +5,17 @@ Keys live outside the database and are distinct from SECRET_KEY: a JSON key ring
 ``APPUI_FIELD_KEYS_FILE`` or from the ``APPUI_FIELD_KEYS`` environment variable. Old keys stay in the ring
 during a rotation (``manage.py rotate_keys``) and can be removed once it has run.
 
-Stored form: ``enc1:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>``. The field's identity is bound as
-associated data, so a value copied into another column does not decrypt.
+Stored form: ``enc2:<key id>:<base64(nonce ‖ ciphertext ‖ tag)>`` (binary: ``enc2:<key id>:`` + raw bytes). The
+associated data binds each value to its table, its column and its row (a random ``row_uid`` written with the
+row), so a value copied into another column or another row does not decrypt. Whether a value is encrypted is
+never decided by looking at it: the application encrypts everything it writes, and anything read that is not a
+well-formed ciphertext of that very place is an error (docs/chiffrement.md).
 """
 
 import base64
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -21,11 +25,20 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-PREFIX = "enc1:"
+FORMAT = "enc2"
+PREFIX = f"{FORMAT}:"
+BINARY_PREFIX = PREFIX.encode()
+_KEY_ID = re.compile(r"[^:\s]+")
+_TEXT_FORM = re.compile(r"enc2:(?P<kid>[^:\s]+):(?P<payload>[A-Za-z0-9+/]+={0,2})")
+_MIN_BLOB = 12 + 16  # nonce and tag: even an empty plaintext is longer
 
 
 class DecryptionError(Exception):
-    """The value cannot be decrypted: unknown key id, wrong key, or tampered ciphertext."""
+    """The stored value cannot be read: not a ciphertext, unknown key id, wrong key, tampered, or another row's.
+
+    Deliberately not a ValueError: lookups turn those into "not found", and a value that cannot be read is an
+    incident to report, never an absent record.
+    """
 
 
 @dataclass(frozen=True)
@@ -80,60 +93,137 @@ def reset_keyring() -> None:
     keyring.cache_clear()
 
 
-def encrypt(plaintext: str, *, context: str) -> str:
-    """Encrypt ``plaintext`` with the current key; ``context`` names the field (associated data)."""
+def associated_data(*, table: str, column: str, row: str) -> bytes:
+    """Return the associated data binding a value to its table, column and row (the row's ``row_uid``)."""
+    if not (table and column and row):
+        raise ValueError("A value is bound to a table, a column and a row: none may be empty.")
+    return "\x1f".join((FORMAT, table, column, str(row))).encode()
+
+
+def seal(plaintext: str, *, aad: bytes) -> str:
+    """Encrypt ``plaintext`` with the current key; ``aad`` binds it to its place (see ``associated_data``)."""
     ring = keyring()
     nonce = secrets.token_bytes(12)
-    sealed = ring.aead(ring.current).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = ring.aead(ring.current).encrypt(nonce, plaintext.encode(), aad)
     return f"{PREFIX}{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
 
 
-def is_encrypted(value: str) -> bool:
-    return isinstance(value, str) and value.startswith(PREFIX)
+def _split(stored: object) -> tuple[str, bytes]:
+    """Return the key id and the nonce ‖ ciphertext ‖ tag of a stored text value, or raise DecryptionError."""
+    match = _TEXT_FORM.fullmatch(stored) if isinstance(stored, str) else None
+    if match is None:
+        raise DecryptionError("Valeur enregistrée qui n'est pas un chiffré valide (texte en clair ou altéré).")
+    blob = base64.b64decode(match["payload"])
+    if len(blob) < _MIN_BLOB:
+        raise DecryptionError("Valeur chiffrée tronquée.")
+    return match["kid"], blob
 
 
-def key_id_of(value: str) -> str | None:
-    return value[len(PREFIX) :].split(":", 1)[0] if is_encrypted(value) else None
-
-
-def decrypt(stored: str, *, context: str) -> str:
-    """Decrypt a stored value; plaintext written before encryption existed is returned as it is."""
-    if not is_encrypted(stored):
-        return stored
-    key_id, payload = stored[len(PREFIX) :].split(":", 1)
-    blob = base64.b64decode(payload)
+def unseal(stored: str, *, aad: bytes) -> str:
+    """Decrypt a stored value; anything but a well-formed ciphertext bound to ``aad`` raises DecryptionError."""
+    key_id, blob = _split(stored)
     try:
-        return keyring().aead(key_id).decrypt(blob[:12], blob[12:], context.encode()).decode()
+        return keyring().aead(key_id).decrypt(blob[:12], blob[12:], aad).decode()
     except DecryptionError:
         raise
-    except Exception as exc:  # cryptography raises InvalidTag on any tampering
-        raise DecryptionError("Valeur chiffrée illisible (clé erronée ou donnée altérée).") from exc
+    except Exception as exc:  # cryptography raises InvalidTag on any tampering or on another row's value
+        raise DecryptionError("Valeur chiffrée illisible (clé erronée, donnée altérée ou venue d'ailleurs).") from exc
 
 
-BINARY_PREFIX = b"enc1:"
+def key_id_of(stored: str) -> str | None:
+    """Return the key id of a well-formed stored text value, None for anything else."""
+    try:
+        return _split(stored)[0]
+    except DecryptionError:
+        return None
 
 
-def encrypt_bytes(data: bytes, *, context: str) -> bytes:
-    """Encrypt binary content (documents) with the current key: ``enc1:<key id>:`` + nonce ‖ ciphertext ‖ tag."""
+def seal_bytes(data: bytes, *, aad: bytes) -> bytes:
+    """Encrypt binary content (documents, PDFs, images): ``enc2:<key id>:`` + nonce ‖ ciphertext ‖ tag."""
     ring = keyring()
     nonce = secrets.token_bytes(12)
-    sealed = ring.aead(ring.current).encrypt(nonce, data, context.encode())
+    sealed = ring.aead(ring.current).encrypt(nonce, data, aad)
     return BINARY_PREFIX + ring.current.encode() + b":" + nonce + sealed
 
 
-def decrypt_bytes(stored: bytes, *, context: str) -> bytes:
+def _split_bytes(stored: bytes) -> tuple[str, bytes]:
     if not stored.startswith(BINARY_PREFIX):
-        return stored
-    key_id, blob = stored[len(BINARY_PREFIX) :].split(b":", 1)
+        raise DecryptionError("Contenu enregistré qui n'est pas un chiffré valide (fichier en clair ou altéré).")
+    key_id, sep, blob = stored[len(BINARY_PREFIX) :].partition(b":")
+    if not sep or not _KEY_ID.fullmatch(key_id.decode("ascii", "replace")) or len(blob) < _MIN_BLOB:
+        raise DecryptionError("Contenu chiffré mal formé.")
+    return key_id.decode("ascii"), blob
+
+
+def unseal_bytes(stored: bytes, *, aad: bytes) -> bytes:
+    key_id, blob = _split_bytes(stored)
     try:
-        return keyring().aead(key_id.decode()).decrypt(blob[:12], blob[12:], context.encode())
+        return keyring().aead(key_id).decrypt(blob[:12], blob[12:], aad)
     except DecryptionError:
         raise
     except Exception as exc:
-        raise DecryptionError("Contenu chiffré illisible (clé erronée ou donnée altérée).") from exc
+        raise DecryptionError("Contenu chiffré illisible (clé erronée, donnée altérée ou venue d'ailleurs).") from exc
 
 
 def key_id_of_bytes(stored: bytes) -> str | None:
-    if not stored.startswith(BINARY_PREFIX):
+    try:
+        return _split_bytes(stored)[0]
+    except DecryptionError:
         return None
-    return stored[len(BINARY_PREFIX) :].split(b":", 1)[0].decode()
+
+
+# The first form (``enc1:``) bound a value to its model field only ("app.Model.field"): a value copied to another
+# row of the same column decrypted there. Only the migrations to the current form read it.
+LEGACY_PREFIX = "enc1:"
+LEGACY_BINARY_PREFIX = b"enc1:"
+_LEGACY_TEXT_FORM = re.compile(r"enc1:(?P<kid>[^:\s]+):(?P<payload>[A-Za-z0-9+/]+={0,2})")
+
+
+def legacy_unseal(stored: str, *, context: str) -> str | None:
+    """Return the plaintext of a first-form value, None when ``stored`` is not one (it was stored in clear).
+
+    A well-formed first-form value that does not decrypt (unknown key, wrong key, tampering) raises
+    DecryptionError: the migration stops rather than take a ciphertext for a note.
+    """
+    match = _LEGACY_TEXT_FORM.fullmatch(stored)
+    if match is None:
+        return None
+    blob = base64.b64decode(match["payload"])
+    if len(blob) < _MIN_BLOB:
+        return None
+    try:
+        return keyring().aead(match["kid"]).decrypt(blob[:12], blob[12:], context.encode()).decode()
+    except DecryptionError:
+        raise
+    except Exception as exc:
+        raise DecryptionError(f"Valeur de la première forme illisible ({context}).") from exc
+
+
+def legacy_seal(plaintext: str, *, context: str) -> str:
+    """Return the first form of a value (only to take a migration back)."""
+    ring = keyring()
+    nonce = secrets.token_bytes(12)
+    sealed = ring.aead(ring.current).encrypt(nonce, plaintext.encode(), context.encode())
+    return f"{LEGACY_PREFIX}{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def legacy_unseal_bytes(stored: bytes, *, context: str) -> bytes | None:
+    """Binary counterpart of ``legacy_unseal`` (documents were checked never to start with the marker)."""
+    if not stored.startswith(LEGACY_BINARY_PREFIX):
+        return None
+    key_id, sep, blob = stored[len(LEGACY_BINARY_PREFIX) :].partition(b":")
+    if not sep or len(blob) < _MIN_BLOB:
+        return None
+    try:
+        return keyring().aead(key_id.decode("ascii", "replace")).decrypt(blob[:12], blob[12:], context.encode())
+    except DecryptionError:
+        raise
+    except Exception as exc:
+        raise DecryptionError(f"Contenu de la première forme illisible ({context}).") from exc
+
+
+def legacy_seal_bytes(data: bytes, *, context: str) -> bytes:
+    ring = keyring()
+    nonce = secrets.token_bytes(12)
+    sealed = ring.aead(ring.current).encrypt(nonce, data, context.encode())
+    return LEGACY_BINARY_PREFIX + ring.current.encode() + b":" + nonce + sealed

@@ -1,15 +1,18 @@
 """Re-encrypt every encrypted value with the current key, in small transactions (no downtime).
 
 Readers keep working during the run: each value names its key, and the old key stays in the ring until the
-run is over. Rows are rewritten with queryset.update so that no model logic (timestamps, signals) fires.
+run is over. Rows are rewritten with queryset.update so that no model logic (timestamps, signals) fires. Each
+value is decrypted with its own row's binding; a value that does not decrypt stops the run (it is named in the
+error): rotation never takes an unreadable value for plaintext.
 """
 
 from collections.abc import Callable
+from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
-from .crypto import decrypt_bytes, encrypt, encrypt_bytes, is_encrypted, key_id_of, key_id_of_bytes, keyring
-from .fields import encrypted_fields
+from .crypto import DecryptionError, key_id_of, key_id_of_bytes, keyring
+from .fields import ROW_UID, Sealed, encrypted_fields
 
 
 def rotate_all(*, batch_size: int = 500, progress: Callable[[str], object] | None = None) -> dict[str, int]:
@@ -27,19 +30,19 @@ def rotate_all(*, batch_size: int = 500, progress: Callable[[str], object] | Non
             if not rows:
                 break
             with transaction.atomic():
-                for pk, stored in rows:
-                    if stored in (None, "", b""):
+                for pk, row_uid, stored in rows:
+                    stored = _loaded(field, stored)
+                    if not isinstance(stored, Sealed):
+                        continue  # empty
+                    is_bytes = isinstance(stored.stored, bytes)
+                    key_id = key_id_of_bytes(stored.stored) if is_bytes else key_id_of(stored.stored)
+                    if key_id == current:
                         continue
-                    if isinstance(stored, (bytes, memoryview)):
-                        stored = bytes(stored)
-                        if key_id_of_bytes(stored) == current:
-                            continue
-                        clear = decrypt_bytes(stored, context=field.encryption_context)  # type: ignore[attr-defined]
-                        value: object = encrypt_bytes(clear, context=field.encryption_context)  # type: ignore[attr-defined]
-                    else:
-                        if key_id_of(stored) == current:
-                            continue
-                        value = encrypt(_plaintext(field, stored), context=field.encryption_context)  # type: ignore[attr-defined]
+                    try:
+                        clear = field.unseal(stored.stored, row_uid)  # type: ignore[attr-defined]
+                    except DecryptionError as exc:
+                        raise DecryptionError(f"{label}, ligne {pk} : {exc}") from exc
+                    value = Sealed(field.seal(clear, row_uid))  # type: ignore[attr-defined]
                     model._base_manager.filter(pk=pk).update(**{field.attname: value})
                     done += 1
             last_pk = rows[-1][0]
@@ -49,24 +52,21 @@ def rotate_all(*, batch_size: int = 500, progress: Callable[[str], object] | Non
     return report
 
 
-def _raw_batch(model, field, last_pk, batch_size):  # type: ignore[no-untyped-def]
-    """Read stored (still encrypted) values without the field's decryption."""
-    from django.db import connection
+def _loaded(field: Any, stored: Any) -> Any:
+    return field.from_db_value(stored, None, connection)
 
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(field.column)
-    pk_column = connection.ops.quote_name(model._meta.pk.column)
+
+def _raw_batch(model, field, last_pk, batch_size):  # type: ignore[no-untyped-def]
+    """Read stored (still encrypted) values and their row identity, without the field's decryption."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(field.column)
+    row_uid = quote(model._meta.get_field(ROW_UID).column)
+    pk_column = quote(model._meta.pk.column)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {pk_column}, {column} FROM {table} WHERE {pk_column} > %s ORDER BY {pk_column} LIMIT %s",  # noqa: S608
+            f"SELECT {pk_column}, {row_uid}, {column} FROM {table} WHERE {pk_column} > %s "  # noqa: S608
+            f"ORDER BY {pk_column} LIMIT %s",
             [last_pk, batch_size],
         )
         return cursor.fetchall()
-
-
-def _plaintext(field, stored: str) -> str:  # type: ignore[no-untyped-def]
-    from .crypto import decrypt
-
-    if not is_encrypted(stored):
-        return stored  # written before encryption was switched on
-    return decrypt(stored, context=field.encryption_context)

@@ -1,5 +1,5 @@
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from appui.accompaniments.enums import Autonomy
+from appui.core.fields import EncryptedJSONField, RowUidField
 
 from .bank import load_bank
 from .enums import DiagnosticMode, Recommendation
@@ -43,7 +44,10 @@ class Diagnostic(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     mode = models.CharField("mode", max_length=20, choices=DiagnosticMode.choices)
     bank_version = models.CharField("version des questions", max_length=10)
-    answers = models.JSONField("réponses", default=dict)
+    # The raw answers, obstacle answers included (equipment, reading, language, disability: RGPD art. 9),
+    # encrypted at rest; statistics read the summary columns below, never the answers.
+    row_uid = RowUidField()
+    answers: Any = EncryptedJSONField("réponses", default=dict)
     level = models.CharField("niveau d'autonomie", max_length=30, choices=Autonomy.choices, blank=True)
     # Overall score (0 to 3) at creation, as ``level``: a summary for the average progress in statistics.
     overall_score = models.DecimalField(

@@ -9,6 +9,7 @@ archive is written.
 from functools import partial
 
 from appui.core.dates import french_date
+from appui.core.fields import ROW_UID
 from appui.people.enums import ExportPartKind
 from appui.people.export import Entry, ExportContext, Record, Theme, choice, exporter
 
@@ -24,7 +25,7 @@ def archive_path(document: Document, number: int) -> str:
 
 
 def _content(pk: int) -> bytes:
-    return bytes(Document.objects.only("content").get(pk=pk).content)
+    return bytes(Document.objects.only("content", ROW_UID).get(pk=pk).content)
 
 
 @exporter("documents.Document", theme=Theme.DOCUMENTS)

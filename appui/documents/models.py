@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from appui.core.fields import EncryptedBinaryField, EncryptedTextField
+from appui.core.fields import EncryptedBinaryField, EncryptedTextField, RowUidField
 
 from .enums import EXTENSIONS, MAX_BYTES, REMINDER_DAYS, DocumentFormat, DocumentKind
 
@@ -34,6 +34,7 @@ class Document(models.Model):
     structure = models.ForeignKey("accounts.Structure", on_delete=models.PROTECT, related_name="documents")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField("type de document", max_length=30, choices=DocumentKind.choices)
+    row_uid = RowUidField()
     description = EncryptedTextField("précision", blank=True)
     original_name = EncryptedTextField("nom du fichier déposé", blank=True)
     content = EncryptedBinaryField("contenu")

@@ -93,8 +93,6 @@ def document_upload(
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": "Type de document inconnu."})
     content, document_format, removed = _prepare_content(files, as_pdf=as_pdf)
-    # Every accepted format starts with its magic bytes, never with the "enc1:" marker of encrypted content:
-    # EncryptedBinaryField would otherwise store such bytes as they are.
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         document = Document.objects.create(

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from appui.core.fields import EncryptedBinaryField, EncryptedTextField, RowUidField
+
 from .enums import MandateDuration, MandateStatus
 
 if TYPE_CHECKING:
@@ -46,9 +48,10 @@ class Mandate(models.Model):
     starts_at = models.DateTimeField("début")
     expires_at = models.DateTimeField("fin")
     consent_version = models.CharField("version du texte de consentement", max_length=20)
-    consent_text = models.TextField("texte lu et accepté")
+    row_uid = RowUidField()
+    consent_text = EncryptedTextField("texte lu et accepté")
     content_hash = models.CharField("empreinte du mandat (SHA-256)", max_length=64)
-    attestation_pdf = models.BinaryField("attestation PDF")
+    attestation_pdf = EncryptedBinaryField("attestation PDF")
     attestation_sha256 = models.CharField("empreinte de l'attestation PDF", max_length=64)
     revoked_categories = models.JSONField("catégories révoquées", default=list, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
@@ -96,10 +99,11 @@ class MandateRevocation(models.Model):
     mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="revocations")
     categories = models.JSONField("catégories révoquées")
     whole = models.BooleanField("révocation totale", default=False)
-    reason = models.CharField("motif", max_length=255, blank=True)
+    row_uid = RowUidField()
+    reason = EncryptedTextField("motif", max_length=255, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     revoked_at = models.DateTimeField("date")
-    attestation_pdf = models.BinaryField("attestation de révocation PDF")
+    attestation_pdf = EncryptedBinaryField("attestation de révocation PDF")
     attestation_sha256 = models.CharField(max_length=64)
 
     class Meta:

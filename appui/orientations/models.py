@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from appui.core.fields import EncryptedJSONField, EncryptedTextField
+from appui.core.fields import EncryptedJSONField, EncryptedTextField, RowUidField
 
 from .enums import ConsentMode, ReferralOrigin, ReferralStatus, RefusalReason, SharedField, TargetKind
 
@@ -94,6 +94,7 @@ class Referral(models.Model):
         verbose_name="structure destinataire",
     )
     target_kind = models.CharField("orientée vers", max_length=30, choices=TargetKind.choices)
+    row_uid = RowUidField()
     reason = EncryptedTextField("motif de l'orientation", blank=True)
     # RGPD art. 6 and CASF L.121-6-2: the person agrees to the referral and to what is shared, field by field.
     consent_mode = models.CharField("accord de la personne", max_length=10, choices=ConsentMode.choices)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.core.dates import french_date
-from appui.core.fields import EncryptedBinaryField
+from appui.core.fields import EncryptedBinaryField, RowUidField
 from appui.core.text import normalize
 
 from .enums import ExportDelivery, ExportPartKind, ExportPartStatus
@@ -67,6 +67,7 @@ class AccessExportPart(models.Model):
     )
     completed_at = models.DateTimeField("remise le", null=True, blank=True)
     delivery = models.CharField("remise", max_length=20, choices=ExportDelivery.choices, blank=True)
+    row_uid = RowUidField()
     # Encrypted twice: with the person's passphrase (the PDF itself), and at rest like every document.
     sealed_pdf = EncryptedBinaryField("partie scellée (PDF chiffré)", null=True, blank=True)
     sealed_sha256 = models.CharField("empreinte de la partie scellée", max_length=64, blank=True)

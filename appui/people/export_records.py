@@ -46,7 +46,10 @@ def export_household(ctx: ExportContext) -> list[Record]:
 
 @exporter("people.HouseholdMember", theme=Theme.HOUSEHOLD)
 def export_household_members(ctx: ExportContext) -> list[Record]:
-    members = HouseholdMember.objects.filter(household__person_id=ctx.person.pk).order_by("birth_date", "id")
+    members = sorted(
+        HouseholdMember.objects.filter(household__person_id=ctx.person.pk),
+        key=lambda member: (member.birth_date, member.pk),
+    )
     records = []
     for member in members:
         if not ctx.include(ExportPartKind.SITUATION, ctx.person):

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from appui.core.communes import get_commune, validate_commune_code
-from appui.core.fields import EncryptedJSONField, EncryptedTextField
+from appui.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, RowUidField
 
 from .enums import (
     AgeBand,
@@ -82,14 +82,16 @@ class Person(models.Model):
     languages = models.JSONField("langues parlées", default=list, blank=True)
 
     # Situation (not shown to the accueil role)
-    family_situation = models.CharField(
+    # Encrypted at rest, like everything the person's situation says: social data, and obstacles may reveal health
+    # or disability (RGPD art. 9). Statistics never read them (docs/statistiques.md, docs/chiffrement.md).
+    row_uid = RowUidField()
+    family_situation = EncryptedTextField(
         "situation familiale", max_length=20, choices=FamilySituation.choices, blank=True
     )
-    housing_status = models.CharField("logement", max_length=30, choices=HousingStatus.choices, blank=True)
-    employment_status = models.CharField(
+    housing_status = EncryptedTextField("logement", max_length=30, choices=HousingStatus.choices, blank=True)
+    employment_status = EncryptedTextField(
         "situation professionnelle", max_length=30, choices=EmploymentStatus.choices, blank=True
     )
-    # Encrypted at rest: obstacles may reveal health or disability (RGPD art. 9), details are social data.
     obstacles = EncryptedJSONField("freins", default=list, blank=True)
     situation_details = EncryptedTextField("précisions sur la situation", blank=True)
 
@@ -196,18 +198,25 @@ class Household(models.Model):
     def __str__(self) -> str:
         return f"Foyer de {self.person}"
 
+    def members_by_age(self) -> list["HouseholdMember"]:
+        """Return the members, oldest first (their birth dates are encrypted: sorted here, not in SQL)."""
+        return sorted(self.members.all(), key=lambda member: (member.birth_date, member.pk))
+
 
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     relationship = models.CharField("lien avec la personne", max_length=20, choices=Relationship.choices)
-    first_name = models.CharField("prénom", max_length=150)
-    last_name = models.CharField("nom", max_length=150, blank=True)
-    birth_date = models.DateField("date de naissance")
+    # Names and birth dates of the persons living with the accompanied person: encrypted at rest.
+    row_uid = RowUidField()
+    first_name = EncryptedTextField("prénom", max_length=150)
+    last_name = EncryptedTextField("nom", max_length=150, blank=True)
+    birth_date = EncryptedDateField("date de naissance")
     is_dependent = models.BooleanField("à charge", default=False)
 
     class Meta:
         verbose_name = "membre du foyer"
-        ordering = ["birth_date", "id"]
+        # The birth date is encrypted: the database cannot order on it (Household.members_by_age does, in Python).
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.first_name} ({self.get_relationship_display()})"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from appui.accounts import policy
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
-from appui.core.fields import EncryptedTextField
+from appui.core.fields import EncryptedTextField, RowUidField
 
 from .models import Person
 
@@ -47,6 +47,7 @@ class RightsRequest(models.Model):
     kind = models.CharField("type de demande", max_length=20, choices=RequestKind.choices)
     received_on = models.DateField("reçue le")
     due_on = models.DateField("réponse due le")
+    row_uid = RowUidField()
     details = EncryptedTextField("objet de la demande", blank=True)
     status = models.CharField("statut", max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     answered_on = models.DateField("répondue le", null=True, blank=True)

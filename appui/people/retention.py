@@ -132,7 +132,17 @@ def _access_export_parts(person: Person) -> None:
 
 @anonymiser("diagnostics.Diagnostic")
 def _diagnostics(person: Person) -> None:
-    """Answers to skill questions do not identify anyone: they stay for statistics on digital autonomy."""
+    """Answers to skill questions do not identify anyone: they stay for statistics on digital autonomy. The
+    obstacle answers (equipment, reading, language, disability) are situation and health data: erased."""
+    from appui.diagnostics.bank import load_bank
+    from appui.diagnostics.models import Diagnostic
+
+    for diagnostic in Diagnostic.objects.filter(person=person):
+        obstacle_ids = {question.id for question in load_bank(diagnostic.bank_version).obstacle_questions}
+        kept = {key: value for key, value in diagnostic.answers.items() if key not in obstacle_ids}
+        if kept != diagnostic.answers:
+            diagnostic.answers = kept
+            diagnostic.save(update_fields=["answers"])
 
 
 @anonymiser("documents.Document")

@@ -20,6 +20,7 @@ only slow), and only the attempt that claimed a chunk last may mark it done.
 import logging
 import math
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
+from appui.core.fields import ROW_UID, sealed_for
 
 from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, screen_chunk
 from .csv_format import CsvFormatError, CsvRow, read_rows
@@ -230,29 +232,46 @@ def _result_rows(
     """
     index_of = {(entry.line, entry.person_id): index for index, entry in enumerate(entries)}
     fields = {field.attname: field for field in CaseloadResult._meta.concrete_fields}
+    row_uid_field = fields[ROW_UID]
     names: list[str] = []
     rows: list[list[Any]] = []
-    converters: list[Callable[[Any], Any] | None] = []
+    converters: list[Callable[[Any, uuid.UUID], Any] | None] = []
     for finding in findings:
         values = result_fields(finding)
         if not names:
             names = list(values)
             for name in names:
                 field = fields[name]
-                # Encrypted and JSON fields are prepared by the field itself (same key and associated data as
-                # the ORM); integers, text and decimals go as they are.
-                prepare = getattr(field, "encrypted", False) or field.get_internal_type() == "JSONField"
-                converters.append(_preparer(field) if prepare else None)
-        row: list[Any] = [job_id, first + index_of[(finding.line, finding.person_id)]]
+                # Encrypted fields are sealed for their row (same key and associated data as the ORM), JSON
+                # fields are prepared by the field itself; integers, text and decimals go as they are.
+                if getattr(field, "encrypted", False):
+                    converters.append(_sealer(field))
+                elif field.get_internal_type() == "JSONField":
+                    converters.append(_preparer(field))
+                else:
+                    converters.append(None)
+        row_uid = uuid.uuid4()
+        row: list[Any] = [
+            job_id,
+            first + index_of[(finding.line, finding.person_id)],
+            row_uid_field.get_db_prep_value(row_uid, connection),
+        ]
         for convert, value in zip(converters, values.values(), strict=True):
-            row.append(convert(value) if convert else value)
+            row.append(convert(value, row_uid) if convert else value)
         rows.append(row)
-    columns = ["job_id", "position", *(str(fields[name].column) for name in names)]
+    columns = ["job_id", "position", str(row_uid_field.column), *(str(fields[name].column) for name in names)]
     return columns, rows
 
 
-def _preparer(field: Any) -> Callable[[Any], Any]:
-    def prepare(value: Any) -> Any:
+def _sealer(field: Any) -> Callable[[Any, uuid.UUID], Any]:
+    def seal(value: Any, row_uid: uuid.UUID) -> Any:
+        return field.seal(value, row_uid)
+
+    return seal
+
+
+def _preparer(field: Any) -> Callable[[Any, uuid.UUID], Any]:
+    def prepare(value: Any, row_uid: uuid.UUID) -> Any:
         return field.get_db_prep_save(value, connection)
 
     return prepare
@@ -287,7 +306,11 @@ def _chunk_finish(
             finished_at=now,
             seconds=round(seconds, 3),
             entries=None,
-            problems=[{"line": p.line, "reference": p.reference, "message": p.message} for p in outcome.problems],
+            problems=sealed_for(
+                chunk,
+                "problems",
+                [{"line": p.line, "reference": p.reference, "message": p.message} for p in outcome.problems],
+            ),
         )
         if not claimed:
             raise ChunkTakenOverError
@@ -302,7 +325,9 @@ def _chunk_finish(
 def _finish_job(job: CaseloadScreening, *, now: Any) -> None:
     """Sum up a job whose chunks are all done, from what is stored, and start the structure's next job."""
     totals = CaseloadResult.objects.filter(job=job).aggregate(count=Count("id"), amount=Sum("unclaimed_monthly_total"))
-    problems = [problem for chunk in job.chunks.order_by("index").only("problems") for problem in chunk.problems]
+    problems = [
+        problem for chunk in job.chunks.order_by("index").only("problems", ROW_UID) for problem in chunk.problems
+    ]
     problems.sort(key=lambda p: (p["line"] is None, p["line"] or 0))
     CaseloadScreening.objects.filter(pk=job.pk).update(
         status=CaseloadStatus.DONE,
@@ -310,7 +335,7 @@ def _finish_job(job: CaseloadScreening, *, now: Any) -> None:
         with_rights=totals["count"],
         unclaimed_monthly_total=totals["amount"] or Decimal("0.00"),
         error_count=len(problems),
-        errors=problems[:MAX_STORED_ERRORS],
+        errors=sealed_for(job, "errors", problems[:MAX_STORED_ERRORS]),
         finished_at=now,
         duration_seconds=round((now - job.started_at).total_seconds(), 3) if job.started_at else None,
         source_csv="",

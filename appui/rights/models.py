@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from appui.core.fields import EncryptedJSONField, EncryptedTextField
+from appui.core.fields import EncryptedJSONField, EncryptedTextField, RowUidField
 
 from .enums import Benefit, CaseloadSource, CaseloadStatus, ChunkStatus, Frequency, RightStatus
 
@@ -49,6 +49,7 @@ class Screening(models.Model):
     legislation_date = models.DateField("législation au")
     engine = models.CharField("moteur de calcul", max_length=40)
     engine_versions = models.JSONField("versions du moteur", default=dict)
+    row_uid = RowUidField()
     # Encrypted at rest: resources, benefits and disability rates are situation and health data (RGPD art. 9).
     answers: Any = EncryptedJSONField("réponses", default=dict)
     situation: Any = EncryptedJSONField("situation complète calculée", default=dict)
@@ -171,6 +172,7 @@ class CaseloadScreening(models.Model):
     created_at = models.DateTimeField("lancé le", auto_now_add=True)
     source = models.CharField("source", max_length=20, choices=CaseloadSource.choices)
     filename = models.CharField("fichier", max_length=200, blank=True)
+    row_uid = RowUidField()
     # The uploaded file, encrypted, kept only until the job has read it (data minimisation).
     source_csv = EncryptedTextField("contenu du fichier", blank=True)
     status = models.CharField("état", max_length=20, choices=CaseloadStatus.choices, default=CaseloadStatus.PENDING)
@@ -242,6 +244,7 @@ class CaseloadChunk(models.Model):
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)
     seconds = models.FloatField("durée du calcul (secondes)", null=True, blank=True)
+    row_uid = RowUidField()
     # The households to screen (file rows, or answers of the structure's persons): erased once done.
     entries: Any = EncryptedJSONField("foyers à examiner", null=True, blank=True)
     problems: Any = EncryptedJSONField("lignes en erreur", default=list, blank=True)
@@ -276,6 +279,7 @@ class CaseloadResult(models.Model):
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="personne"
     )
     unclaimed_monthly_total = models.DecimalField("droits probables, par mois", max_digits=10, decimal_places=2)
+    row_uid = RowUidField()
     rights: Any = EncryptedJSONField("droits probables non demandés", default=dict)
     assumptions: Any = EncryptedJSONField("hypothèses", default=list)
 

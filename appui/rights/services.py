@@ -15,6 +15,7 @@ from django.utils import timezone
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.core.fields import ROW_UID
 from appui.people.models import HouseholdMember, Person
 from appui.people.services import person_touch
 
@@ -251,7 +252,7 @@ def _structure_entries(membership: Membership) -> list[CaseloadEntry]:
     structure = membership.structure
     latest: dict[int, dict[str, Any]] = {}
     screenings = Screening.objects.filter(structure=structure).order_by("person_id", "-created_at", "-id")
-    for screening in screenings.only("person_id", "answers").iterator(chunk_size=2000):
+    for screening in screenings.only("person_id", "answers", ROW_UID).iterator(chunk_size=2000):
         latest.setdefault(screening.person_id, screening.answers)
     members: dict[int, list[HouseholdMember]] = {}
     for member in HouseholdMember.objects.filter(household__person__structure=structure).annotate(

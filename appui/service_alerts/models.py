@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from appui.accompaniments.enums import OnlineService
+from appui.core.fields import EncryptedBinaryField, EncryptedTextField, RowUidField
 
 
 class ServiceAlertQuerySet(models.QuerySet["ServiceAlert"]):
@@ -15,11 +16,14 @@ class ServiceAlert(models.Model):
     structure = models.ForeignKey("accounts.Structure", on_delete=models.PROTECT, related_name="service_alerts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     service = models.CharField("service en ligne", max_length=20, choices=OnlineService.choices)
-    service_other = models.CharField("autre service (précisez)", max_length=100, blank=True)
-    step = models.CharField("étape où cela bloque", max_length=200)
-    error_message = models.TextField("message d'erreur affiché", max_length=2000, blank=True)
+    # What the worker typed and the screenshot may show the person's file: encrypted at rest. Statistics count
+    # reports by service and date, which stay in clear.
+    row_uid = RowUidField()
+    service_other = EncryptedTextField("autre service (précisez)", max_length=100, blank=True)
+    step = EncryptedTextField("étape où cela bloque", max_length=200)
+    error_message = EncryptedTextField("message d'erreur affiché", max_length=2000, blank=True)
     occurred_on = models.DateField("date du problème", db_index=True)
-    screenshot = models.BinaryField("capture d'écran", null=True, blank=True)
+    screenshot = EncryptedBinaryField("capture d'écran", null=True, blank=True)
     screenshot_type = models.CharField(max_length=20, blank=True)
     accompaniment = models.ForeignKey(
         "accompaniments.Accompaniment", on_delete=models.SET_NULL, null=True, blank=True, related_name="service_alerts"

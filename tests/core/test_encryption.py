@@ -1,12 +1,13 @@
 """Field-level encryption: canaries never reach the database in clear; key rotation; tampering detected."""
 
 import datetime
+import html
 import json
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 
@@ -99,11 +100,11 @@ def test_rotate_keys_then_remove_the_old_key_and_everything_still_decrypts(struc
         crypto.reset_keyring()
         client = client_for(member_of(structure))
         _write_canaries(client, structure)
-        assert b"enc1:test0:" in raw_dump()
+        assert b"enc2:test0:" in raw_dump()
     crypto.reset_keyring()  # back to "test1" current, "test0" still in the ring
     call_command("rotate_keys", "--batch", "1")
     dump = raw_dump()
-    assert b"enc1:test0:" not in dump and b"enc1:test1:" in dump
+    assert b"enc2:test0:" not in dump and b"enc2:test1:" in dump
     only_new = json.loads(APPUI_FIELD_KEYS)
     del only_new["keys"]["test0"]
     with override_settings(APPUI_FIELD_KEYS=json.dumps(only_new)):
@@ -114,30 +115,131 @@ def test_rotate_keys_then_remove_the_old_key_and_everything_still_decrypts(struc
         assert person.situation_details == CANARIES["situation_details"] and person.obstacles == ["handicap"]
 
 
+def _set_raw(table: str, column: str, pk: int, value: object) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, pk])  # noqa: S608
+
+
+def _get_raw(table: str, column: str, pk: int) -> object:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.django_db
-def test_plaintext_written_before_encryption_is_encrypted_by_rotation(structure):
+@pytest.mark.parametrize("typed", ["enc1: rappeler lundi", "enc1:test1:AAAA", "enc2:test1:" + "A" * 60])
+def test_a_note_that_looks_like_a_ciphertext_is_encrypted_and_read_back(structure, member_of, client_for, typed):
+    client = client_for(member_of(structure))
+    response = client.post(
+        reverse("web:person_create"),
+        {
+            "last_name": "Lundi",
+            "first_name": "Léa",
+            "birth_year": "1970",
+            "informed_at": "2026-01-01",
+            "situation_details": typed,
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(last_name="Lundi")
+    stored = _get_raw("people_person", "situation_details", person.pk)
+    assert stored != typed and typed.encode() not in raw_dump()
+    assert Person.objects.get(pk=person.pk).situation_details == typed
+    response = client.get(reverse("web:person_detail", args=[person.pk]))
+    assert response.status_code == 200 and typed in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_ciphertext_copied_to_another_row_does_not_read_there_and_says_so(structure, member_of, client_for, caplog):
+    from tests.people.factories import PersonFactory
+
+    client = client_for(member_of(structure))
+    source = _write_canaries(client, structure)
+    target = PersonFactory(structure=structure, situation_details="note de la cible")
+    _set_raw("people_person", "situation_details", target.pk, _get_raw("people_person", "situation_details", source.pk))
+    with pytest.raises(crypto.DecryptionError):
+        Person.objects.get(pk=target.pk).situation_details  # noqa: B018
+    with caplog.at_level("ERROR", logger="appui.crypto"):
+        response = client.get(reverse("web:person_detail", args=[target.pk]))
+    assert response.status_code == 500  # an incident, never "this person does not exist"
+    page = html.unescape(response.content.decode())
+    assert "illisible" in page and "prévenez l'administrateur" in page
+    assert CANARIES["situation_details"] not in page
+    assert any(record.name == "appui.crypto" and "people_person" in record.getMessage() for record in caplog.records)
+    # The source row still reads, and a value of another column of the same row does not read either.
+    assert Person.objects.get(pk=source.pk).situation_details == CANARIES["situation_details"]
+    accompaniment = Accompaniment.objects.get(person=source)
+    _set_raw(
+        "accompaniments_accompaniment",
+        "notes",
+        accompaniment.pk,
+        _get_raw("accompaniments_accompaniment", "private_note", accompaniment.pk),
+    )
+    with pytest.raises(crypto.DecryptionError):
+        Accompaniment.objects.get(pk=accompaniment.pk).notes  # noqa: B018
+
+
+@pytest.mark.django_db
+def test_plaintext_written_in_the_table_is_an_error_not_a_value(structure, member_of, client_for):
     from tests.people.factories import PersonFactory
 
     person = PersonFactory(structure=structure)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE people_person SET situation_details = %s WHERE id = %s", ["ancien texte clair", person.pk]
-        )
-    assert Person.objects.get(pk=person.pk).situation_details == "ancien texte clair"
-    call_command("rotate_keys")
-    assert b"ancien texte clair" not in raw_dump()
-    assert Person.objects.get(pk=person.pk).situation_details == "ancien texte clair"
-
-
-def test_tampering_and_swapping_between_fields_are_detected():
-    stored = crypto.encrypt("secret", context="accompaniments.Accompaniment.notes")
-    assert crypto.decrypt(stored, context="accompaniments.Accompaniment.notes") == "secret"
+    _set_raw("people_person", "situation_details", person.pk, "texte écrit en clair dans la base")
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt(stored, context="accompaniments.Accompaniment.private_note")
+        Person.objects.get(pk=person.pk).situation_details  # noqa: B018
+    client = client_for(member_of(structure))
+    response = client.get(reverse("web:person_detail", args=[person.pk]))
+    assert response.status_code == 500 and "texte écrit en clair" not in response.content.decode()
+    with pytest.raises(crypto.DecryptionError, match="people.Person.situation_details"):
+        call_command("rotate_keys")  # rotation never takes it for plaintext either
+
+
+@pytest.mark.django_db
+def test_an_update_without_a_row_cannot_write_an_encrypted_value(structure):
+    from tests.people.factories import PersonFactory
+
+    person = PersonFactory(structure=structure, situation_details="avant")
+    with pytest.raises(TypeError, match="encrypted for its row"), transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(situation_details="écrit sans chiffrement")
+    with pytest.raises(TypeError), transaction.atomic():
+        list(Person.objects.filter(situation_details="avant"))
+    Person.objects.filter(pk=person.pk).update(situation_details="")  # erasing needs no row
+    assert Person.objects.get(pk=person.pk).situation_details == ""
+
+
+def test_a_value_is_bound_to_its_table_column_and_row():
+    aad = crypto.associated_data(table="accompaniments_accompaniment", column="notes", row="a" * 32)
+    stored = crypto.seal("secret", aad=aad)
+    assert crypto.unseal(stored, aad=aad) == "secret"
+    for other in (
+        crypto.associated_data(table="accompaniments_accompaniment", column="private_note", row="a" * 32),
+        crypto.associated_data(table="accompaniments_accompaniment", column="notes", row="b" * 32),
+        crypto.associated_data(table="people_person", column="notes", row="a" * 32),
+    ):
+        with pytest.raises(crypto.DecryptionError):
+            crypto.unseal(stored, aad=other)
     flipped = stored[:-6] + ("A" if stored[-6] != "A" else "B") + stored[-5:]
     with pytest.raises(crypto.DecryptionError):
-        crypto.decrypt(flipped, context="accompaniments.Accompaniment.notes")
-    assert crypto.encrypt("secret", context="x") != crypto.encrypt("secret", context="x")  # random nonce
+        crypto.unseal(flipped, aad=aad)
+    for not_a_ciphertext in ("secret", "", "enc2:", "enc2:test1:", "enc2:test1:AAAA", "enc1:test1:" + stored[11:]):
+        with pytest.raises(crypto.DecryptionError):
+            crypto.unseal(not_a_ciphertext, aad=aad)
+    with pytest.raises(crypto.DecryptionError):
+        crypto.unseal_bytes(b"%PDF-1.7 clear", aad=aad)
+    assert crypto.seal("secret", aad=aad) != crypto.seal("secret", aad=aad)  # random nonce
+
+
+def test_without_a_key_ring_the_deploy_check_fails(monkeypatch):
+    from django.core.management.base import SystemCheckError
+
+    monkeypatch.delenv("APPUI_FIELD_KEYS", raising=False)
+    monkeypatch.delenv("APPUI_FIELD_KEYS_FILE", raising=False)
+    with override_settings(APPUI_FIELD_KEYS="", APPUI_FIELD_KEYS_FILE="", DEBUG=False):
+        with pytest.raises(SystemCheckError) as failed:
+            call_command("check", "--deploy", "--tag", "security")
+    assert "appui.core.E002" in str(failed.value)
+    crypto.reset_keyring()
+    call_command("check", "--deploy", "--tag", "security", "--fail-level", "CRITICAL")  # with the ring: no error
 
 
 def test_keys_must_differ_from_secret_key_and_be_256_bits(settings):
@@ -161,3 +263,111 @@ def test_the_sensitive_fields_are_the_encrypted_ones():
         "accompaniments.Accompaniment.outcome",
         "accompaniments.Accompaniment.next_step",
     } <= names
+
+
+@pytest.mark.django_db
+def test_situation_household_diagnostics_mandates_and_reports_are_encrypted_at_rest(structure, member_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appui.diagnostics.models import Diagnostic
+    from appui.mandates.models import Mandate, MandateRevocation
+    from appui.mandates.services import mandate_create, mandate_revoke
+    from appui.people.enums import EmploymentStatus, FamilySituation, HousingStatus
+    from appui.people.models import HouseholdMember
+    from appui.service_alerts.models import ServiceAlert
+    from appui.service_alerts.services import service_alert_create
+    from tests.diagnostics.factories import DiagnosticFactory
+    from tests.documents.files import png
+    from tests.people.factories import HouseholdFactory, HouseholdMemberFactory, PersonFactory
+
+    worker = member_of(structure)
+    situation = {
+        "family_situation": FamilySituation.values[1],
+        "housing_status": HousingStatus.values[1],
+        "employment_status": EmploymentStatus.values[1],
+    }
+    person = PersonFactory(structure=structure, **situation)
+    member = HouseholdMemberFactory(
+        household=HouseholdFactory(person=person),
+        first_name="CANARI-prenom-enfant",
+        last_name="CANARI-nom-enfant",
+        birth_date=datetime.date(2011, 5, 4),
+    )
+    diagnostic = DiagnosticFactory(person=person)
+    mandate = mandate_create(
+        membership=worker, person=person, categories=["logement"], duration="6m", person_present=True
+    )
+    mandate_revoke(membership=worker, mandate=mandate, categories=["logement"], reason="CANARI-motif-revocation")
+    alert = service_alert_create(
+        membership=worker,
+        fields={
+            "service": "caf",
+            "step": "CANARI-etape",
+            "error_message": "CANARI-message",
+            "occurred_on": datetime.date.today(),
+        },
+        screenshot=SimpleUploadedFile("capture.png", png(30, 10), content_type="image/png"),
+    )
+    stored = {
+        "people_person": [_get_raw("people_person", column, person.pk) for column in situation],
+        "people_householdmember": [
+            _get_raw("people_householdmember", column, member.pk) for column in ("first_name", "birth_date")
+        ],
+        "diagnostics_diagnostic": [_get_raw("diagnostics_diagnostic", "answers", diagnostic.pk)],
+        "mandates_mandate": [_get_raw("mandates_mandate", "consent_text", mandate.pk)],
+        "service_alerts_servicealert": [_get_raw("service_alerts_servicealert", c, alert.pk) for c in ("step",)],
+    }
+    for table, values in stored.items():
+        assert all(str(value).startswith("enc2:") for value in values), table
+    revocation = MandateRevocation.objects.get(mandate=mandate)
+    for table, pk, column in (
+        ("mandates_mandate", mandate.pk, "attestation_pdf"),
+        ("mandates_mandaterevocation", revocation.pk, "attestation_pdf"),
+        ("service_alerts_servicealert", alert.pk, "screenshot"),
+    ):
+        assert bytes(_get_raw(table, column, pk)).startswith(b"enc2:"), (table, column)
+    dump = raw_dump()
+    for canary in (b"CANARI-prenom-enfant", b"CANARI-nom-enfant", b"2011-05-04", b"CANARI-motif", b"CANARI-etape"):
+        assert canary not in dump, canary
+    # …and the application reads them back.
+    assert {name: getattr(Person.objects.get(pk=person.pk), name) for name in situation} == situation
+    again = HouseholdMember.objects.get(pk=member.pk)
+    assert (again.first_name, again.birth_date) == ("CANARI-prenom-enfant", datetime.date(2011, 5, 4))
+    assert Diagnostic.objects.get(pk=diagnostic.pk).answers == diagnostic.answers
+    assert Mandate.objects.get(pk=mandate.pk).attestation_pdf.startswith(b"%PDF")
+    assert MandateRevocation.objects.get(pk=revocation.pk).reason == "CANARI-motif-revocation"
+    assert ServiceAlert.objects.get(pk=alert.pk).error_message == "CANARI-message"
+
+
+@pytest.mark.django_db
+def test_anonymisation_erases_the_obstacle_answers_and_keeps_the_skills(structure):
+    from django.utils import timezone
+
+    from appui.diagnostics.bank import load_bank
+    from appui.diagnostics.models import Diagnostic
+    from appui.people.retention import person_anonymise
+    from tests.diagnostics.factories import DiagnosticFactory
+
+    diagnostic = DiagnosticFactory(person__structure=structure)
+    bank = load_bank(diagnostic.bank_version)
+    obstacle_ids = {question.id for question in bank.obstacle_questions}
+    skill_ids = {question.id for question in bank.skill_questions}
+    assert obstacle_ids & set(diagnostic.answers)
+    person_anonymise(person=diagnostic.person, now=timezone.now())
+    kept = Diagnostic.objects.get(pk=diagnostic.pk).answers
+    assert not obstacle_ids & set(kept) and skill_ids <= set(kept)
+
+
+@pytest.mark.django_db
+def test_the_api_answers_an_unreadable_value_with_an_explained_500_not_a_404(structure, member_of):
+    from django.test import Client
+
+    from appui.accounts.services import api_token_create
+    from tests.people.factories import PersonFactory
+
+    person = PersonFactory(structure=structure, family_situation="en_couple")
+    _set_raw("people_person", "family_situation", person.pk, "celibataire")  # written in clear behind the app
+    _, raw = api_token_create(membership=member_of(structure), name="tests")
+    response = Client(HTTP_AUTHORIZATION=f"Token {raw}").get(f"/api/v1/persons/{person.pk}/")
+    assert response.status_code == 500
+    assert response.json()["code"] == "donnee_illisible" and "illisible" in response.json()["detail"]

@@ -38,7 +38,7 @@ def test_the_content_is_encrypted_at_rest(worker, person, client_for):
     )
     document = Document.objects.get()
     stored = _stored(document)
-    assert stored.startswith(b"enc1:test1:")
+    assert stored.startswith(b"enc2:test1:")
     dump = raw_dump().lower()
     # A dump shows binary columns in hex (SQLite X'..', PostgreSQL \x..): the stored ciphertext is there…
     assert stored[:48].hex().encode() in dump
@@ -111,10 +111,10 @@ def test_key_rotation_re_encrypts_documents(worker, person):
     with override_settings(APPUI_FIELD_KEYS=json.dumps(json.loads(APPUI_FIELD_KEYS) | {"current": "test0"})):
         crypto.reset_keyring()
         document = document_upload(membership=worker, person=person, kind="autre", files=[upload(content)])
-        assert _stored(document).startswith(b"enc1:test0:")
+        assert _stored(document).startswith(b"enc2:test0:")
     crypto.reset_keyring()
     call_command("rotate_keys", "--batch", "1", stdout=io.StringIO())
-    assert _stored(document).startswith(b"enc1:test1:")
+    assert _stored(document).startswith(b"enc2:test1:")
     only_new = json.loads(APPUI_FIELD_KEYS)
     del only_new["keys"]["test0"]
     with override_settings(APPUI_FIELD_KEYS=json.dumps(only_new)):

@@ -92,7 +92,7 @@ def test_a_job_is_cut_into_chunk_tasks_that_advance_its_progress_and_store_every
     assert job.processed == 4 and job.progress_percent == 30
     with connection.cursor() as cursor:  # the households waiting in a chunk are stored encrypted
         cursor.execute("SELECT entries FROM rights_caseloadchunk WHERE id = %s", [chunks[1].pk])
-        assert cursor.fetchone()[0].startswith("enc1:")
+        assert cursor.fetchone()[0].startswith("enc2:")
     run_queued_tasks()
     job.refresh_from_db()
     assert job.status == CaseloadStatus.DONE and job.processed == 13 and job.finished_at >= job.started_at

@@ -290,5 +290,5 @@ def test_answers_results_and_uploaded_files_are_encrypted_at_rest(worker, client
         stored = cursor.fetchone()
         cursor.execute("SELECT source_csv FROM rights_caseloadscreening")
         stored += cursor.fetchone()
-    assert all(value.startswith("enc1:") for value in stored)
+    assert all(value.startswith("enc2:") for value in stored)
     assert "1985" not in "".join(stored) and "locataire" not in "".join(stored)

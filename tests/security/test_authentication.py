@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from appui.accounts.enums import Role
 from appui.accounts.signals import SESSION_LOGIN_AT
 from appui.audit.keys import new_audit_keyring_json
+from appui.core.crypto import new_keyring_json
 from tests.accounts.factories import PASSWORD
 from tests.conftest import logged_in_client, password_login, totp_code, verified_device
 from tests.people.factories import PersonFactory
@@ -190,6 +191,7 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         APPUI_AUDIT_KEYS=new_audit_keyring_json(),
         APPUI_AUDIT_ANCHOR_DIR=str(tmp_path / "ancres"),
+        APPUI_FIELD_KEYS=new_keyring_json(),  # without it the deploy check fails (appui.core.E002)
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

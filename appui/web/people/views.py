@@ -156,7 +156,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "person": present_person(membership, person),
             "timeline": [present_accompaniment(membership, a) for a in page],
             "page": page,
-            "household_members": list(household.members.all()) if household else [],
+            "household_members": household.members_by_age() if household else [],
             "can_edit": policy.can_write_person(membership) and not person.is_anonymous,
             "can_record": policy.can_record_accompaniment(membership),
             "can_view_history": policy.can_view_consultation_history(membership),

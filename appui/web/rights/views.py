@@ -57,7 +57,7 @@ def _check_role(membership: Membership) -> None:
 
 def _household_members(person: Person) -> list[Any]:
     household = getattr(person, "household", None)
-    return list(household.members.all()) if household else []
+    return household.members_by_age() if household else []
 
 
 @require_http_methods(["GET", "POST"])
