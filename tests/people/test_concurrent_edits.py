@@ -3,8 +3,11 @@
 import datetime
 import html
 import re
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +16,7 @@ from appui.core.versions import StaleVersionError
 from appui.people.models import HouseholdMember, Person
 from appui.people.retention import apply_retention, person_anonymise
 from appui.people.services import SITUATION_FIELDS, household_member_add, person_update
+from tests.audit.support import requires_postgres
 from tests.people.factories import HouseholdMemberFactory, PersonFactory
 
 
@@ -182,3 +186,70 @@ def test_two_first_members_added_from_an_empty_household_the_second_is_refused(s
     with pytest.raises(StaleVersionError):
         household_member_add(membership=member, person=person, expected_version=0, **child)
     assert HouseholdMember.objects.filter(household__person=person).count() == 1
+
+
+# Not a timing: a write blocked on a lock waits for as long as the lock is held, here until released.
+WAIT = 30
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_write_waiting_on_the_first_ones_lock_finds_the_version_moved_and_writes_nothing(structure, member_of):
+    """PostgreSQL: the second UPDATE waits for the first transaction, then re-reads the row and matches nothing."""
+    member = member_of(structure)
+    person = PersonFactory(structure=structure, phone="0102030405")
+    claimed, release = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                person_update(
+                    membership=member,
+                    person=Person.objects.get(pk=person.pk),
+                    fields={"phone": "0611111111"},
+                    expected_version=1,
+                )
+                claimed.set()
+                release.wait(WAIT)
+            outcomes["first"] = "written"
+        except BaseException as exc:  # reported by the main thread
+            outcomes["first"] = exc
+        finally:
+            claimed.set()
+            connection.close()
+
+    def second() -> None:
+        try:
+            loaded = Person.objects.get(pk=person.pk)  # version 1: the first write is not committed yet
+            person_update(membership=member, person=loaded, fields={"phone": "0722222222"}, expected_version=1)
+            outcomes["second"] = "written"
+        except BaseException as exc:
+            outcomes["second"] = exc
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert claimed.wait(WAIT)
+    two = threading.Thread(target=second)
+    two.start()
+    waiting = False
+    for _ in range(WAIT * 10):  # until the second write is seen waiting for the row lock
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            waiting = cursor.fetchone()[0] > 0
+        if waiting or not two.is_alive():
+            break
+        time.sleep(0.1)
+    release.set()
+    one.join(WAIT)
+    two.join(WAIT)
+
+    assert waiting, "the second write did not wait for the first one's lock"
+    assert outcomes["first"] == "written"
+    assert isinstance(outcomes["second"], StaleVersionError)
+    person.refresh_from_db()
+    assert (person.phone, person.version) == ("0611111111", 2)
