@@ -108,6 +108,8 @@ class Accompaniment(models.Model):
     private_note = EncryptedTextField("note privée (visible par vous seul·e)", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
+    # Moved on by every write of the activity: a form opened before is stale (appui.core.versions).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = AccompanimentQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.core.versions import claim_version
 from appui.people.enums import (
     SOCIAL_STATUS_OF_EMPLOYMENT,
     Gender,
@@ -71,6 +72,8 @@ EDITABLE_FIELDS = frozenset(
 # What a workshop records besides the activity: no person-level result, autonomy, procedure or referral.
 WORKSHOP_EXCLUDED = frozenset({"autonomy", "procedure_status", "referred_to", "outcome", "next_step"})
 MAX_PARTICIPANTS = 500
+# Where the activity took place: _resolve_place sets them together.
+PLACE_FIELDS = frozenset({"place_kind", "place", "place_commune_code", "remote_channel"})
 
 
 @dataclass(frozen=True)
@@ -411,13 +414,26 @@ def _check_may_edit(membership: Membership, accompaniment: Accompaniment) -> Non
         raise PermissionDenied("Seul l'auteur d'un accompagnement peut le modifier.")
 
 
+def _written_fields(fields: dict[str, Any], *also: str) -> list[str]:
+    """Return the columns an update writes: the given fields (with the place's as a whole) and its bookkeeping.
+
+    The fields a form does not show (notes the member may not read) are not given, hence kept as they are.
+    """
+    names = set(fields) | set(also) | {"version", "updated_at"}
+    if names & PLACE_FIELDS:
+        names |= PLACE_FIELDS
+    return sorted(names)
+
+
 @transaction.atomic
 def accompaniment_update(
-    *, membership: Membership, accompaniment: Accompaniment, fields: dict[str, Any]
+    *, membership: Membership, accompaniment: Accompaniment, fields: dict[str, Any], expected_version: int | None
 ) -> Accompaniment:
     """Correct an activity; only its author may, so that nobody rewrites a colleague's account.
 
     A changed date moves the participations with it (their categories are taken again at the new date).
+    ``expected_version`` is the version the correction was prepared from: when the activity has moved on
+    since (another tab, the API), StaleVersionError carries its current state and nothing is written.
     """
     _check_may_edit(membership, accompaniment)
     fields = dict(fields)
@@ -427,6 +443,7 @@ def accompaniment_update(
     _validate(fields, membership)
     if fields.get("kind", accompaniment.kind) != accompaniment.kind:
         raise ValidationError({"kind": "Un accompagnement individuel ne devient pas un atelier, ni l'inverse."})
+    claim_version(accompaniment, expected_version)
     changed = sorted(name for name, value in fields.items() if getattr(accompaniment, name) != value)
     former_day = accompaniment.date
     before = (accompaniment.mode, _procedure_categories(accompaniment), accompaniment.date)
@@ -442,7 +459,7 @@ def accompaniment_update(
     _resolve_place(accompaniment)
     accompaniment.full_clean(exclude=["structure", "person", "author", "place"], validate_constraints=False)
     _check_consistency(accompaniment)
-    accompaniment.save()
+    accompaniment.save(update_fields=_written_fields(fields))
     if "date" in changed:
         accompaniment.participations.update(date=accompaniment.date)
         followed = list(accompaniment.participations.select_related("person").filter(person__isnull=False))
@@ -472,8 +489,9 @@ def workshop_update(
     fields: dict[str, Any],
     persons: list[Person],
     anonymous: AnonymousParticipants,
+    expected_version: int | None,
 ) -> Accompaniment:
-    """Correct a workshop and its participants (its author only)."""
+    """Correct a workshop and its participants (its author only), from ``expected_version`` as above."""
     _check_may_edit(membership, accompaniment)
     if accompaniment.kind != Kind.COLLECTIVE:
         raise ValidationError({"kind": "Cet accompagnement n'est pas un atelier."})
@@ -481,6 +499,7 @@ def workshop_update(
     _check_workshop_persons(membership, persons, anonymous)
     fields = {k: v for k, v in fields.items() if k not in WORKSHOP_EXCLUDED and k != "kind"}
     _validate(fields, membership)
+    claim_version(accompaniment, expected_version)
     changed = sorted(name for name, value in fields.items() if getattr(accompaniment, name) != value)
     former_day = accompaniment.date
     for name, value in fields.items():
@@ -489,7 +508,7 @@ def workshop_update(
     _resolve_place(accompaniment)
     accompaniment.full_clean(exclude=["structure", "person", "author", "place"], validate_constraints=False)
     _check_consistency(accompaniment)
-    accompaniment.save()
+    accompaniment.save(update_fields=_written_fields(fields, "participants"))
     _refresh_first_flags(_write_participations(accompaniment, persons, anonymous))
     _refresh_days(accompaniment, former_day)
     _touch_all(persons)

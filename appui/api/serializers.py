@@ -24,6 +24,7 @@ class PersonSerializer(BoundedSerializer):
     id = serializers.IntegerField(read_only=True)
     file_number = serializers.CharField(read_only=True)
     is_anonymous = serializers.BooleanField(read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text="Version de la fiche : la valeur de son ETag.")
     last_name = serializers.CharField(max_length=150)
     first_name = serializers.CharField(max_length=150)
     birth_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
@@ -106,6 +107,7 @@ class AccompanimentSerializer(BoundedSerializer):
     id = serializers.IntegerField(read_only=True)
     person_id = serializers.IntegerField(read_only=True)
     author_id = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(read_only=True, help_text="Version de l'accompagnement : la valeur de son ETag.")
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
     place_kind = serializers.ChoiceField(

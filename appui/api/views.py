@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -15,13 +15,25 @@ from appui.accompaniments import services as accompaniment_services
 from appui.accompaniments.access import (
     access_accompaniment,
     accompaniments_visible_by,
+    can_read_private_note,
     present_accompaniment,
 )
+from appui.accounts import policy
+from appui.core.versions import StaleVersionError
 from appui.mandates.access import access_mandate
 from appui.people import services as people_services
 from appui.people.access import access_person, persons_visible_by, present_person
 from appui.people.selectors import person_search
 
+from .preconditions import (
+    IF_MATCH_HEADER,
+    PRECONDITION_RESPONSES,
+    PreconditionError,
+    etag_header,
+    expected_version,
+    precondition_failed,
+    with_etag,
+)
 from .serializers import (
     AccompanimentSerializer,
     ErrorSerializer,
@@ -104,6 +116,7 @@ class PersonListView(APIView):
             "`confirmed_duplicates` s'il s'agit bien d'une autre personne."
         ),
         request=PersonCreateSerializer,
+        parameters=[etag_header(201)],
         responses={201: PersonSerializer, 409: PersonDuplicatesSerializer},
     )
     def post(self, request: Request) -> Response:
@@ -123,32 +136,57 @@ class PersonListView(APIView):
             )
         except ValidationError as exc:
             raise _service_errors(exc) from exc
-        return Response(
+        response = Response(
             PersonSerializer(present_person(request.membership, person)).data,  # type: ignore[attr-defined]
             status=status.HTTP_201_CREATED,
         )
+        return with_etag(response, person.version)
 
 
 class PersonDetailView(APIView):
-    @extend_schema(summary="Lire une fiche (consultation journalisée)", responses=PersonSerializer)
+    @extend_schema(
+        summary="Lire une fiche (consultation journalisée)",
+        parameters=[etag_header(200)],
+        responses=PersonSerializer,
+    )
     def get(self, request: Request, person_pk: int) -> Response:
         membership = request.membership  # type: ignore[attr-defined]
         person = access_person(membership=membership, pk=person_pk)
-        return Response(PersonSerializer(present_person(membership, person)).data)
+        return with_etag(Response(PersonSerializer(present_person(membership, person)).data), person.version)
 
-    @extend_schema(summary="Modifier une fiche", request=PersonSerializer, responses=PersonSerializer)
+    @extend_schema(
+        summary="Modifier une fiche",
+        description=(
+            "Envoyez dans If-Match l'ETag reçu en lisant la fiche : si elle a été modifiée depuis, la réponse est "
+            "412 et rien n'est enregistré ; sans If-Match, 428."
+        ),
+        request=PersonSerializer,
+        parameters=[IF_MATCH_HEADER, etag_header(200, 412)],
+        responses={200: PersonSerializer, **PRECONDITION_RESPONSES},
+    )
     def patch(self, request: Request, person_pk: int) -> Response:
         membership = request.membership  # type: ignore[attr-defined]
         person = access_person(membership=membership, pk=person_pk)
+        if not policy.can_write_person(membership):
+            raise PermissionDenied("Votre rôle ne permet pas de modifier les fiches.")
+        try:
+            expected = expected_version(request, person.version)
+        except PreconditionError as exc:
+            return exc.response
         serializer = PersonSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         try:
             person = people_services.person_update(
-                membership=membership, person=person, fields=_person_fields(serializer.validated_data)
+                membership=membership,
+                person=person,
+                fields=_person_fields(serializer.validated_data),
+                expected_version=expected,
             )
+        except StaleVersionError as exc:
+            return precondition_failed(exc.current.version)
         except ValidationError as exc:
             raise _service_errors(exc) from exc
-        return Response(PersonSerializer(present_person(membership, person)).data)
+        return with_etag(Response(PersonSerializer(present_person(membership, person)).data), person.version)
 
 
 class PersonAccompanimentsView(APIView):
@@ -165,6 +203,7 @@ class PersonAccompanimentsView(APIView):
     @extend_schema(
         summary="Enregistrer un accompagnement",
         request=AccompanimentSerializer,
+        parameters=[etag_header(201)],
         responses={201: AccompanimentSerializer},
     )
     def post(self, request: Request, person_pk: int) -> Response:
@@ -181,35 +220,51 @@ class PersonAccompanimentsView(APIView):
             )
         except ValidationError as exc:
             raise _service_errors(exc) from exc
-        return Response(
+        response = Response(
             AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data,
             status=status.HTTP_201_CREATED,
         )
+        return with_etag(response, accompaniment.version)
 
 
 class AccompanimentDetailView(APIView):
-    @extend_schema(summary="Lire un accompagnement", responses=AccompanimentSerializer)
+    @extend_schema(summary="Lire un accompagnement", parameters=[etag_header(200)], responses=AccompanimentSerializer)
     def get(self, request: Request, accompaniment_pk: int) -> Response:
         membership = request.membership  # type: ignore[attr-defined]
         accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk)
-        return Response(AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data)
+        data = AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data
+        return with_etag(Response(data), accompaniment.version)
 
     @extend_schema(
         summary="Corriger un accompagnement (son auteur)",
+        description=(
+            "Envoyez dans If-Match l'ETag reçu en lisant l'accompagnement : s'il a été modifié depuis, la réponse "
+            "est 412 et rien n'est enregistré ; sans If-Match, 428."
+        ),
         request=AccompanimentSerializer,
-        responses=AccompanimentSerializer,
+        parameters=[IF_MATCH_HEADER, etag_header(200, 412)],
+        responses={200: AccompanimentSerializer, **PRECONDITION_RESPONSES},
     )
     def patch(self, request: Request, accompaniment_pk: int) -> Response:
         membership = request.membership  # type: ignore[attr-defined]
         accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)
+        if not can_read_private_note(membership, accompaniment):
+            raise PermissionDenied("Seul l'auteur d'un accompagnement peut le modifier.")
+        try:
+            expected = expected_version(request, accompaniment.version)
+        except PreconditionError as exc:
+            return exc.response
         serializer = AccompanimentSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = _accompaniment_fields(serializer.validated_data)
         fields.pop("mandate_id", None)
         try:
             accompaniment = accompaniment_services.accompaniment_update(
-                membership=membership, accompaniment=accompaniment, fields=fields
+                membership=membership, accompaniment=accompaniment, fields=fields, expected_version=expected
             )
+        except StaleVersionError as exc:
+            return precondition_failed(exc.current.version)
         except ValidationError as exc:
             raise _service_errors(exc) from exc
-        return Response(AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data)
+        data = AccompanimentSerializer(present_accompaniment(membership, accompaniment)).data
+        return with_etag(Response(data), accompaniment.version)

@@ -371,6 +371,8 @@ def load_demo(
                         first_name=rng.choice(FIRST_NAMES_F + FIRST_NAMES_M),
                         birth_date=today - datetime.timedelta(days=years * 365 + rng.randint(0, 364)),
                         is_dependent=relationship == Relationship.CHILD,
+                        # The generator writes alone: no concurrent change to guard against.
+                        expected_version=None,
                     )
         for _ in range(max(1, persons_per_structure // 15)):
             persons.append(

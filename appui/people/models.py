@@ -115,6 +115,8 @@ class Person(models.Model):
     last_activity_at = models.DateTimeField("dernière activité", null=True, blank=True, db_index=True)
     archived_at = models.DateTimeField("archivée le", null=True, blank=True, db_index=True)
     anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True)
+    # Moved on by every write of the record: a form opened before is stale (appui.core.versions).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -191,6 +193,8 @@ class Household(models.Model):
     """The household ("foyer") of an accompanied person: the persons living with them."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="household")
+    # Moved on when a member is added or removed (appui.core.versions).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     class Meta:
         verbose_name = "foyer"

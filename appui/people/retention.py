@@ -24,6 +24,7 @@ from django.utils import timezone
 from appui.accounts.models import Membership, Structure
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_purge_personal_fields, audit_record
+from appui.core.versions import bump_version
 
 from .enums import age_band_of
 from .models import Person
@@ -72,9 +73,10 @@ def _search_tokens(person: Person) -> None:
 
 @anonymiser("people.Household")
 def _household(person: Person) -> None:
-    from .models import HouseholdMember
+    from .models import Household, HouseholdMember
 
     HouseholdMember.objects.filter(household__person=person).delete()
+    Household.objects.filter(person=person).update(version=bump_version())
 
 
 @anonymiser("people.HouseholdMember")
@@ -85,7 +87,7 @@ def _household_member(person: Person) -> None:
 @anonymiser("accompaniments.Accompaniment")
 def _accompaniments(person: Person) -> None:
     # Date, duration, themes and mode stay for activity statistics; what was written about the person goes.
-    person.accompaniments.update(notes="", outcome="", next_step="", private_note="")
+    person.accompaniments.update(notes="", outcome="", next_step="", private_note="", version=bump_version())
 
 
 @anonymiser("accompaniments.Participation")
@@ -189,7 +191,10 @@ def person_anonymise(*, person: Person, now: datetime.datetime, actor: object = 
     person.informed_at = None
     person.is_anonymous = True
     person.anonymised_at = now
+    # Every write moves the version on: a form opened on the named record can no longer overwrite it.
+    person.version = bump_version()
     person.save()
+    person.refresh_from_db(fields=["version"])
     person.search_tokens.all().delete()
     person.referents.clear()
     # The journal keeps who read the record for its own retention (audit_purge_personal_fields, daily): its
@@ -296,7 +301,7 @@ def apply_retention(*, now: datetime.datetime | None = None, dry_run: bool = Fal
         return report
     for person in report.archived:
         with transaction.atomic():
-            Person.objects.filter(pk=person.pk).update(archived_at=now)
+            Person.objects.filter(pk=person.pk).update(archived_at=now, version=bump_version())
             audit_record(
                 actor=None,
                 structure=person.structure,

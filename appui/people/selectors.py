@@ -12,7 +12,7 @@ from appui.accounts.models import Membership
 from appui.core.text import normalize, normalize_email, normalize_phone
 from appui.core.trigrams import Similarity, WordSimilar, WordSimilarity
 
-from .models import Person, PersonQuerySet, PersonSearchToken
+from .models import Household, HouseholdMember, Person, PersonQuerySet, PersonSearchToken
 from .search_index import search_fields
 
 _FILE_NUMBER = re.compile(r"^\d{4}-\d{1,5}$")
@@ -207,3 +207,13 @@ def find_duplicates(
         .order_by("-name_similarity", "search_text", "id")
     )
     return list(candidates[:DUPLICATES_SHOWN])
+
+
+def household_version(person: Person) -> int:
+    """Return the version of the person's household, 0 while it has none (the version an empty form carries)."""
+    return Household.objects.filter(person=person).values_list("version", flat=True).first() or 0
+
+
+def household_members(person: Person) -> list[HouseholdMember]:
+    """Return the members of the person's household as they are now in the database."""
+    return list(HouseholdMember.objects.filter(household__person=person))

@@ -13,6 +13,7 @@ from appui.accounts import policy
 from appui.accounts.models import Membership, Structure, User
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.core.versions import StaleVersionError, claim_version
 
 from .enums import AgeBand, Language, Obstacle
 from .models import Household, HouseholdMember, Person
@@ -40,6 +41,8 @@ SITUATION_FIELDS = frozenset(
     {"family_situation", "housing_status", "employment_status", "obstacles", "situation_details"}
 )
 ANONYMOUS_FIELDS = frozenset({"age_band", "gender", "social_status", "commune_code", "obstacles"})
+# What an update may write besides the given fields: derived from them, or the bookkeeping of the write.
+DERIVED_FIELDS = frozenset({"birth_year", "search_text", "search_phone", "search_email", "version", "updated_at"})
 
 
 class DuplicatePersonError(Exception):
@@ -205,8 +208,14 @@ def person_anonymous_create(
 
 
 @transaction.atomic
-def person_update(*, membership: Membership, person: Person, fields: dict[str, Any]) -> Person:
-    """Change some fields of a person; the audit event lists the names of the changed fields."""
+def person_update(
+    *, membership: Membership, person: Person, fields: dict[str, Any], expected_version: int | None
+) -> Person:
+    """Change some fields of a person; the audit event lists the names of the changed fields.
+
+    ``expected_version`` is the version the change was prepared from (the form's, the API's If-Match): when the
+    record has moved on since, StaleVersionError carries its current state and nothing is written.
+    """
     if person.structure_id != membership.structure_id:
         raise PermissionDenied("Cette fiche n'appartient pas à votre structure.")
     if person.is_anonymous:
@@ -214,13 +223,15 @@ def person_update(*, membership: Membership, person: Person, fields: dict[str, A
     fields = dict(fields)
     _check_allowed(membership, fields)
     _clean_lists(fields)
+    claim_version(person, expected_version)
     before = {name: getattr(person, name) for name in IDENTITY_FIELDS | SITUATION_FIELDS}
     referents = _apply(person, fields)
     changed = sorted(name for name, value in before.items() if getattr(person, name) != value)
     if not person.informed_at:
         raise ValidationError({"informed_at": "La date d'information est obligatoire."})
     person.full_clean()
-    person.save()
+    # Only what this change may touch: activity and archiving dates are written by others meanwhile.
+    person.save(update_fields=sorted((set(fields) & (IDENTITY_FIELDS | SITUATION_FIELDS)) | DERIVED_FIELDS))
     if {"last_name", "first_name", "birth_name"} & set(changed):
         index_person(person)
     if referents is not None:
@@ -245,6 +256,20 @@ def person_touch(*, person: Person, when: datetime.datetime) -> None:
     Person.objects.filter(pk=person.pk).update(last_activity_at=when)
 
 
+def _claim_household(person: Person, expected_version: int | None) -> Household:
+    """Return the person's household (created on first use), its version moved on as ``claim_version`` does.
+
+    ``expected_version`` 0 says the change was prepared while there was no household yet.
+    """
+    household, created = Household.objects.get_or_create(person=person)
+    if created:
+        return household
+    if expected_version == 0:
+        raise StaleVersionError(household)
+    claim_version(household, expected_version)
+    return household
+
+
 @transaction.atomic
 def household_member_add(
     *,
@@ -253,17 +278,22 @@ def household_member_add(
     relationship: str,
     first_name: str,
     birth_date: datetime.date,
+    expected_version: int | None,
     last_name: str = "",
     is_dependent: bool = False,
 ) -> HouseholdMember:
-    """Add a member to the person's household (created on first use)."""
+    """Add a member to the person's household (created on first use).
+
+    ``expected_version`` is the household's version the form showed (0: no household yet); a household changed
+    since raises StaleVersionError, so that two workers do not record the same member twice.
+    """
     if person.structure_id != membership.structure_id:
         raise PermissionDenied("Cette fiche n'appartient pas à votre structure.")
     if not policy.can_view_situation(membership):
         raise PermissionDenied("Votre rôle ne permet pas de renseigner le foyer.")
     if birth_date > timezone.localdate():
         raise ValidationError({"birth_date": "La date de naissance ne peut pas être dans le futur."})
-    household, _ = Household.objects.get_or_create(person=person)
+    household = _claim_household(person, expected_version)
     member = HouseholdMember(
         household=household,
         relationship=relationship,
@@ -286,13 +316,15 @@ def household_member_add(
 
 
 @transaction.atomic
-def household_member_remove(*, membership: Membership, member: HouseholdMember) -> None:
-    """Remove a member from a household."""
-    person = member.household.person
+def household_member_remove(*, membership: Membership, member: HouseholdMember, expected_version: int | None) -> None:
+    """Remove a member from a household, provided the household is still at ``expected_version``."""
+    household = member.household
+    person = household.person
     if person.structure_id != membership.structure_id:
         raise PermissionDenied("Cette fiche n'appartient pas à votre structure.")
     if not policy.can_view_situation(membership):
         raise PermissionDenied("Votre rôle ne permet pas de modifier le foyer.")
+    claim_version(household, expected_version)
     audit_record(
         actor=membership.user,
         structure=membership.structure,

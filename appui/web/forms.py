@@ -1,6 +1,8 @@
 """Base form of the web interface."""
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
@@ -70,3 +72,75 @@ class InlineCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     """Checkboxes laid out on lines rather than one per row."""
 
     inline = True
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field where the record now differs from what the member typed; masked when they may not read it."""
+
+    label: str
+    now: str = ""
+    typed: str = ""
+    masked: bool = False
+
+
+def _display(field: forms.Field, value: Any) -> str:
+    """Return ``value`` as the member reads it in the form: choice labels, French dates."""
+    if value in (None, "") or value == []:
+        return "(vide)"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(str(field.label_from_instance(item)) for item in value)
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.label_from_instance(value))
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(key): str(label) for key, label in field.choices}  # type: ignore[attr-defined]
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(labels.get(str(item), str(item)) for item in values)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+class VersionedForm(BoundedTextMixin, forms.Form):
+    """A form that edits a versioned record (appui.core.versions): it carries the version it was opened on.
+
+    When the record moved on meanwhile, the view calls ``show_stale``: the member's input stays in the form, the
+    hidden version becomes the current one (sending again overwrites, knowingly), and ``stale_changes`` lists,
+    field by field, where the record now differs from what they typed.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    stale_changes: list[FieldChange] | None = None
+
+    def __init__(self, *args: Any, versioned: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not versioned:
+            del self.fields["version"]
+
+    def show_stale(self, *, now: dict[str, Any], version: int, masked: Collection[str] = ()) -> None:
+        """Compare the member's input with the record's current values ``now`` (as the form's initial data).
+
+        ``masked`` names the fields the member may not read: they are only said to differ, never shown.
+        """
+        changes = []
+        for name, field in self.fields.items():
+            if name == "version" or name not in now:
+                continue
+            typed = self[name].data
+            if not field.has_changed(now[name], typed):
+                continue
+            label = str(field.label or name)
+            if name in masked:
+                changes.append(FieldChange(label=label, masked=True))
+                continue
+            try:
+                typed = field.clean(typed)
+            except ValidationError:
+                pass
+            changes.append(FieldChange(label=label, now=_display(field, now[name]), typed=_display(field, typed)))
+        self.stale_changes = changes
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)

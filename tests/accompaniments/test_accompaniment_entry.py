@@ -127,7 +127,9 @@ def test_author_corrects_an_accompaniment(person, structure, member_of, client_f
     client = client_for(member)
     client.post(reverse("web:accompaniment_create", args=[person.pk]), _minimal())
     accompaniment = Accompaniment.objects.get()
-    response = client.post(reverse("web:accompaniment_edit", args=[accompaniment.pk]), _minimal(duration="45"))
+    response = client.post(
+        reverse("web:accompaniment_edit", args=[accompaniment.pk]), _minimal(duration="45", version="1")
+    )
     assert response.status_code == 302
     accompaniment.refresh_from_db()
     assert accompaniment.duration_minutes == 45

@@ -92,7 +92,8 @@ def test_the_author_corrects_a_workshop_and_its_participants(structure, member_o
     page = _text(client.get(reverse("web:accompaniment_edit", args=[workshop.pk])))
     assert 'value="4"' in page and str(alice) in page  # the recorded counts and participant are shown
     client.post(
-        reverse("web:accompaniment_edit", args=[workshop.pk]), _workshop(anonymous_count="6", followed=[alice.pk])
+        reverse("web:accompaniment_edit", args=[workshop.pk]),
+        _workshop(anonymous_count="6", followed=[alice.pk], version=workshop.version),
     )
     workshop.refresh_from_db()
     assert workshop.participants == 7 and Participation.objects.filter(accompaniment=workshop).count() == 7

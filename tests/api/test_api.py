@@ -30,7 +30,12 @@ def test_create_read_and_update_a_person_through_the_api(api, structure):
     assert body["file_number"] and body["obstacles"] == ["pas_internet"] and body["birth_year"] == 1979
     person = Person.objects.get(pk=body["id"])
     assert person.structure == structure
-    patched = api.patch(f"/api/v1/persons/{person.pk}/", {"phone": "0600000000"}, content_type="application/json")
+    patched = api.patch(
+        f"/api/v1/persons/{person.pk}/",
+        {"phone": "0600000000"},
+        content_type="application/json",
+        HTTP_IF_MATCH=created["ETag"],
+    )
     assert patched.status_code == 200 and patched.json()["phone"] == "0600000000"
     assert api.get(f"/api/v1/persons/{person.pk}/").json()["last_name"] == "Haddad"
 

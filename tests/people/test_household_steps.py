@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from appui.accounts.enums import Role
-from appui.people.models import Person
+from appui.people.models import Household, Person
 from appui.people.services import household_member_add
 from tests.people.factories import PersonFactory
 
@@ -22,7 +22,12 @@ def test_adding_a_spouse_proposes_to_update_the_family_situation(structure, memb
     person = PersonFactory(structure=structure, family_situation="celibataire")
     client = client_for(worker)
     spouse = {"relationship": "conjoint", "first_name": "Karim", "last_name": "", "birth_date": "1980-02-03"}
-    added = client.post(reverse("web:household_member_add", args=[person.pk]), spouse)
+
+    def version():
+        household = Household.objects.filter(person=person).first()
+        return household.version if household else 0
+
+    added = client.post(reverse("web:household_member_add", args=[person.pk]), {**spouse, "version": version()})
     assert added["Location"] == reverse("web:household_situation", args=[person.pk])
     page = _text(client.get(added["Location"]))
     assert "Célibataire" in page and "Marié·e" in page and "Ne pas changer" in page
@@ -31,9 +36,11 @@ def test_adding_a_spouse_proposes_to_update_the_family_situation(structure, memb
     assert person.family_situation == "marie"
     # A child does not ask; nor does a second spouse once the situation says couple.
     child = {**spouse, "relationship": "enfant", "first_name": "Nour", "birth_date": "2015-06-01"}
+    child["version"] = version()
     assert client.post(reverse("web:household_member_add", args=[person.pk]), child)["Location"] == reverse(
         "web:person_detail", args=[person.pk]
     )
+    spouse["version"] = version()
     assert client.post(reverse("web:household_member_add", args=[person.pk]), spouse)["Location"] == reverse(
         "web:person_detail", args=[person.pk]
     )
@@ -53,6 +60,7 @@ def test_a_household_member_becomes_a_followed_person_from_a_prefilled_form(stru
         last_name="",
         birth_date=datetime.date(1982, 4, 9),
         is_dependent=False,
+        expected_version=None,
     )
     client = client_for(worker)
     detail = _text(client.get(reverse("web:person_detail", args=[holder.pk])))

@@ -161,6 +161,7 @@ def test_edit_person_keeps_what_was_not_changed_and_audits_changed_fields(struct
         "employment_status": person.employment_status,
         "obstacles": person.obstacles,
         "situation_details": person.situation_details,
+        "version": person.version,
     }
     assert client.post(reverse("web:person_edit", args=[person.pk]), data).status_code == 302
     person.refresh_from_db()
@@ -174,13 +175,21 @@ def test_household_members_are_added_and_removed(structure, member_of, client_fo
     client = client_for(member_of(structure))
     url = reverse("web:household_member_add", args=[person.pk])
     response = client.post(
-        url, {"relationship": "enfant", "first_name": "Lina", "birth_date": "2015-03-02", "is_dependent": "on"}
+        url,
+        {
+            "relationship": "enfant",
+            "first_name": "Lina",
+            "birth_date": "2015-03-02",
+            "is_dependent": "on",
+            "version": 0,
+        },
     )
     assert response.status_code == 302
     member = Household.objects.get(person=person).members.get()
     assert member.is_dependent and member.birth_date == datetime.date(2015, 3, 2)
     assert "Lina" in _text(client.get(reverse("web:person_detail", args=[person.pk])))
-    assert client.post(reverse("web:household_member_remove", args=[member.pk])).status_code == 302
+    remove = reverse("web:household_member_remove", args=[member.pk])
+    assert client.post(remove, {"version": member.household.version}).status_code == 302
     assert not Household.objects.get(person=person).members.exists()
 
 
@@ -190,7 +199,7 @@ def test_household_member_born_in_the_future_is_refused(structure, member_of, cl
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
     response = client_for(member_of(structure)).post(
         reverse("web:household_member_add", args=[person.pk]),
-        {"relationship": "enfant", "first_name": "X", "birth_date": future},
+        {"relationship": "enfant", "first_name": "X", "birth_date": future, "version": 0},
     )
     assert response.status_code == 200
     assert "futur" in _text(response)

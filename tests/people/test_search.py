@@ -315,6 +315,7 @@ def test_a_changed_name_phone_or_email_is_searched_at_once(structure, member_of,
         membership=member,
         person=person,
         fields={"last_name": "Traoré", "phone": "+33 7 22 22 22 22", "email": "Awa.Traore@Ex.fr"},
+        expected_version=person.version,
     )
     client = client_for(member)
     for query in ("traore", "07 22 22 22 22", "awa.traore@ex.fr"):

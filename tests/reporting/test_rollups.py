@@ -73,6 +73,7 @@ def test_roll_ups_follow_corrections_of_dates_and_of_workshops():
         membership=member,
         accompaniment=individual,
         fields={"date": individual.date - datetime.timedelta(days=1), "duration_minutes": 95},
+        expected_version=individual.version,
     )
     _same_as_a_rebuild()
     workshop = Accompaniment.objects.filter(author=member.user, kind="collectif").get()
@@ -83,6 +84,7 @@ def test_roll_ups_follow_corrections_of_dates_and_of_workshops():
         fields={"date": new_day, "themes": ["ia"], "place_kind": "autre"},
         persons=[],
         anonymous=AnonymousParticipants(count=9),
+        expected_version=workshop.version,
     )
     _same_as_a_rebuild()
     moved = ActivityDay.objects.get(structure=workshop.structure, date=new_day, kind="collectif")

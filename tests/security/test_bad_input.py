@@ -71,7 +71,8 @@ def test_deeply_nested_json_answers_400_on_every_api_operation(method, path, bod
     url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), path)
     _, raw = api_token_create(membership=worker, name="attaque")
     client = Client(HTTP_AUTHORIZATION=f"Token {raw}", raise_request_exception=False)
-    response = getattr(client, method)(url, body, content_type="application/json")
+    # A well-behaved client's conditional write (If-Match of the version just created): the body is the attack.
+    response = getattr(client, method)(url, body, content_type="application/json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 400, (url, response.status_code)
     assert "trop imbriqué" in response.json()["detail"]
 

@@ -63,7 +63,10 @@ def test_accueil_cannot_write_situation_through_the_api(record, structure, membe
     _, person, _ = record
     client = client_for(member_of(structure, Role.ACCUEIL))
     response = client.patch(
-        f"/api/v1/persons/{person.pk}/", {"housing_status": "sans_domicile"}, content_type="application/json"
+        f"/api/v1/persons/{person.pk}/",
+        {"housing_status": "sans_domicile"},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{person.version}"',
     )
     assert response.status_code == 403
     person.refresh_from_db()

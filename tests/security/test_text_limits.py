@@ -150,19 +150,25 @@ def test_2_mb_situation_details_are_refused_on_the_web_page(structure, member_of
 
 
 @pytest.fixture
-def api(structure, member_of):
-    _, raw = api_token_create(membership=member_of(structure), name="tests")
+def api_member(structure, member_of):
+    return member_of(structure)
+
+
+@pytest.fixture
+def api(api_member):
+    _, raw = api_token_create(membership=api_member, name="tests")
     return Client(HTTP_AUTHORIZATION=f"Token {raw}")
 
 
 @pytest.mark.django_db
-def test_a_2_mb_note_is_refused_whole_by_the_api(api, structure):
+def test_a_2_mb_note_is_refused_whole_by_the_api(api, api_member, structure):
     person = PersonFactory(structure=structure)
-    accompaniment = AccompanimentFactory(person=person)
+    accompaniment = AccompanimentFactory(person=person, author=api_member.user)  # its author may correct it
     response = api.patch(
         f"/api/v1/accompaniments/{accompaniment.pk}/",
         {"notes": TWO_MB, "outcome": "Dossier envoyé"},
         content_type="application/json",
+        headers={"If-Match": f'"{accompaniment.version}"'},
     )
     assert response.status_code == 400
     assert "Ce texte est trop long" in response.json()["notes"][0]

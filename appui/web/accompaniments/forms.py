@@ -24,7 +24,13 @@ from appui.mandates.models import Mandate
 from appui.people.enums import Gender, SocialStatus, age_band_choices
 from appui.people.models import Person
 from appui.places.models import Place
-from appui.web.forms import AppuiForm, BoundedTextMixin, InlineCheckboxSelectMultiple, InlineRadioSelect
+from appui.web.forms import (
+    AppuiForm,
+    BoundedTextMixin,
+    InlineCheckboxSelectMultiple,
+    InlineRadioSelect,
+    VersionedForm,
+)
 from appui.web.people.forms import DATE_WIDGET
 
 CUSTOM = "autre"
@@ -109,7 +115,7 @@ class ActivityFieldsMixin(BoundedTextMixin, forms.Form):
             data["place_commune_code"] = ""
 
 
-class AccompanimentForm(ActivityFieldsMixin, AppuiForm):
+class AccompanimentForm(VersionedForm, ActivityFieldsMixin, AppuiForm):
     """One screen, sensible defaults: date today, 30 minutes, the structure's first place, done with the person.
 
     Routine entry is a theme and the button; the CRA fields below are optional and pre-filled.
@@ -170,9 +176,9 @@ class AccompanimentForm(ActivityFieldsMixin, AppuiForm):
         places: "QuerySet[Place]",
         show_notes: bool = True,
         mandates: "QuerySet[Mandate] | None" = None,
-        **kwargs: object,
+        **kwargs: Any,
     ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if mandates is None:
             del self.fields["mandate"]
         else:
@@ -191,7 +197,7 @@ class AccompanimentForm(ActivityFieldsMixin, AppuiForm):
         return data
 
 
-class WorkshopForm(ActivityFieldsMixin, AppuiForm):
+class WorkshopForm(VersionedForm, ActivityFieldsMixin, AppuiForm):
     """A collective workshop: one activity, its followed participants and the anonymous ones, by category."""
 
     workshop_title = forms.CharField(label="Titre de l'atelier", max_length=200)
@@ -238,9 +244,9 @@ class WorkshopForm(ActivityFieldsMixin, AppuiForm):
         persons: "QuerySet[Person]",
         recent: "QuerySet[Person]",
         show_notes: bool = True,
-        **kwargs: object,
+        **kwargs: Any,
     ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._persons = persons
         self.fields["followed"].queryset = recent  # type: ignore[attr-defined]
         labels = {**dict(Gender.choices), **dict(age_band_choices()), **dict(SocialStatus.choices)}

@@ -14,9 +14,11 @@ from appui.accompaniments.access import (
     can_read_notes,
     can_read_private_note,
     participants_visible_by,
+    present_accompaniment,
 )
 from appui.accompaniments.enums import Kind
 from appui.accounts import policy
+from appui.core.versions import StaleVersionError
 from appui.mandates.access import mandates_visible_by
 from appui.people.access import access_person, persons_visible_by
 from appui.places.models import Place
@@ -41,6 +43,7 @@ def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         places=_places(membership),
         show_notes=policy.can_view_notes(membership),
         mandates=mandates_visible_by(membership).for_person(person.pk).current(),
+        versioned=False,
     )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -65,8 +68,20 @@ def _initial(accompaniment: Any, names: Any) -> dict[str, Any]:
     return initial
 
 
+def _current(membership: Any, accompaniment_pk: int, names: Any) -> tuple[dict[str, Any], int, set[str]]:
+    """Return the activity's values now, as the member may read them, its version, and the fields they may not read.
+
+    Read again through the one way in: the activity may have left the member's reach meanwhile.
+    """
+    current = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)
+    view = present_accompaniment(membership, current)
+    masked = {name for name in ("notes", "outcome", "next_step", "private_note") if getattr(view, name) is None}
+    return _initial(view, names), current.version, masked
+
+
 @membership_required
 def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpResponse:
+    """Correct an activity (its author); one changed since the form was opened answers 409 and writes nothing."""
     membership = request.membership  # type: ignore[attr-defined]
     accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk)
     if not can_read_private_note(membership, accompaniment):
@@ -79,9 +94,18 @@ def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpRespo
     form = AccompanimentForm(
         request.POST or None, initial=_initial(accompaniment, names), places=_places(membership), show_notes=show_notes
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        expected_version = fields.pop("version")
         try:
-            services.accompaniment_update(membership=membership, accompaniment=accompaniment, fields=form.cleaned_data)
+            services.accompaniment_update(
+                membership=membership, accompaniment=accompaniment, fields=fields, expected_version=expected_version
+            )
+        except StaleVersionError:
+            now, version, masked = _current(membership, accompaniment_pk, names)
+            form.show_stale(now=now, version=version, masked=masked)
+            status = 409
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -97,7 +121,24 @@ def accompaniment_edit(request: HttpRequest, accompaniment_pk: int) -> HttpRespo
             "title": f"Corriger l'accompagnement du {accompaniment.date:%d/%m/%Y}",
             "nav": "people",
         },
+        status=status,
     )
+
+
+def _workshop_initial(membership: Any, accompaniment: Any) -> tuple[dict[str, Any], list[Any]]:
+    """Return the workshop form's initial data for a recorded workshop, and its participants the member may see."""
+    initial = _initial(accompaniment, WorkshopForm.base_fields)
+    participants = list(participants_visible_by(membership, accompaniment))
+    initial["followed"] = [p.person for p in participants if p.person_id]
+    anonymous = [p for p in participants if p.person_id is None]
+    initial["anonymous_count"] = len(anonymous)
+    for prefix, attribute in (("gender", "gender"), ("age", "age_band"), ("status", "social_status")):
+        for participation in anonymous:
+            value = getattr(participation, attribute)
+            if value:
+                key = f"{prefix}_{value}"
+                initial[key] = initial.get(key, 0) + 1
+    return initial, participants
 
 
 def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = None) -> HttpResponse:
@@ -107,19 +148,8 @@ def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = N
     initial: dict[str, Any] = {}
     participants: list[Any] = []
     if accompaniment is not None:
-        initial = _initial(accompaniment, WorkshopForm.base_fields)
-        participants = list(participants_visible_by(membership, accompaniment))
-        followed = [p.person for p in participants if p.person_id]
-        recent_ids += [p.pk for p in followed]
-        initial["followed"] = followed
-        anonymous = [p for p in participants if p.person_id is None]
-        initial["anonymous_count"] = len(anonymous)
-        for prefix, attribute in (("gender", "gender"), ("age", "age_band"), ("status", "social_status")):
-            for participation in anonymous:
-                value = getattr(participation, attribute)
-                if value:
-                    key = f"{prefix}_{value}"
-                    initial[key] = initial.get(key, 0) + 1
+        initial, participants = _workshop_initial(membership, accompaniment)
+        recent_ids += [p.pk for p in initial["followed"]]
     elif request.GET.get("personne"):
         person = access_person(membership=membership, pk=request.GET["personne"], record_read=False)
         recent_ids.append(person.pk)
@@ -131,7 +161,9 @@ def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = N
         persons=persons,
         recent=persons.filter(pk__in=recent_ids).order_by("last_name", "first_name"),
         show_notes=policy.can_view_notes(membership),
+        versioned=accompaniment is not None,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         persons_in, anonymous = data.pop("persons"), data.pop("anonymous")
@@ -139,13 +171,23 @@ def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = N
             if accompaniment is None:
                 services.workshop_create(membership=membership, fields=data, persons=persons_in, anonymous=anonymous)
             else:
+                expected_version = data.pop("version")
                 services.workshop_update(
                     membership=membership,
                     accompaniment=accompaniment,
                     fields=data,
                     persons=persons_in,
                     anonymous=anonymous,
+                    expected_version=expected_version,
                 )
+        except StaleVersionError:
+            current = access_accompaniment(membership=membership, pk=accompaniment.pk, record_read=False)
+            now, participants = _workshop_initial(membership, current)
+            view = present_accompaniment(membership, current)
+            masked = {name for name in ("notes", "private_note") if getattr(view, name) is None}
+            now.update(dict.fromkeys(masked))
+            form.show_stale(now=now, version=current.version, masked=masked)
+            status = 409
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -160,6 +202,7 @@ def _workshop_form(request: HttpRequest, membership: Any, accompaniment: Any = N
         request,
         "web/accompaniments/workshop_form.html",
         {"form": form, "accompaniment": accompaniment, "participants": participants, "title": title, "nav": "workshop"},
+        status=status,
     )
 
 
@@ -178,6 +221,9 @@ def follow_up_done(request: HttpRequest, accompaniment_pk: int) -> HttpResponse:
     """Mark the follow-up of one of the member's accompaniments as done (from "Ma journée")."""
     membership = request.membership  # type: ignore[attr-defined]
     accompaniment = access_accompaniment(membership=membership, pk=accompaniment_pk, record_read=False)
-    services.accompaniment_update(membership=membership, accompaniment=accompaniment, fields={"follow_up_done": True})
+    # One field, whatever the rest of the activity says meanwhile: a blind write that saves only that field.
+    services.accompaniment_update(
+        membership=membership, accompaniment=accompaniment, fields={"follow_up_done": True}, expected_version=None
+    )
     messages.success(request, f"Suivi de {accompaniment.person or accompaniment} marqué comme fait.")
     return redirect("web:dashboard")

@@ -16,12 +16,12 @@ from appui.people.enums import (
     age_band_choices,
 )
 from appui.web.communes import CommuneField
-from appui.web.forms import AppuiForm, BoundedTextMixin, InlineCheckboxSelectMultiple
+from appui.web.forms import AppuiForm, BoundedTextMixin, InlineCheckboxSelectMultiple, VersionedForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonForm(AppuiForm):
+class PersonForm(VersionedForm, AppuiForm):
     """Identity, contact and (for roles allowed to see it) situation of a person."""
 
     last_name = forms.CharField(label="Nom", max_length=150)
@@ -91,7 +91,7 @@ class PersonForm(AppuiForm):
         creating: bool = True,
         **kwargs: object,
     ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, versioned=not creating, **kwargs)
         self.fields["referents"].queryset = referent_choices  # type: ignore[attr-defined]
         self.fields["referents"].label_from_instance = lambda user: user.get_full_name()  # type: ignore[attr-defined]
         if not show_situation:
@@ -119,7 +119,7 @@ class PersonForm(AppuiForm):
 
     def service_fields(self) -> dict[str, object]:
         """Return the cleaned values the person services take."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirmed_duplicates"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"confirmed_duplicates", "version"}}
 
 
 def _commune_from_postal_code(form: forms.Form, data: dict[str, object]) -> None:
@@ -158,7 +158,9 @@ class AnonymousPersonForm(AppuiForm):
         return commune.code if commune else ""
 
 
-class HouseholdMemberForm(AppuiForm):
+class HouseholdMemberForm(VersionedForm, AppuiForm):
+    """A new member of the household; the version is the household's (0 while the person has none)."""
+
     relationship = forms.ChoiceField(label="Lien avec la personne", choices=Relationship.choices)
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)

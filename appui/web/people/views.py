@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from appui.accompaniments.access import accompaniments_visible_by, present_accompaniment
 from appui.accounts import policy
 from appui.accounts.access import referent_choices
+from appui.core.versions import StaleVersionError
 from appui.documents.access import can_handle_documents
 from appui.documents.selectors import documents_of_person
 from appui.mandates.access import mandates_visible_by
@@ -21,7 +22,7 @@ from appui.people import services
 from appui.people.access import access_household_member, access_person, persons_visible_by, present_person
 from appui.people.enums import FamilySituation, Relationship
 from appui.people.retention import planned_archiving
-from appui.people.selectors import person_search
+from appui.people.selectors import household_members, household_version, person_search
 from appui.reporting.selectors import person_audit_trail
 from appui.web.forms import AppuiForm, InlineRadioSelect
 from appui.web.middleware import membership_required
@@ -157,6 +158,7 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "timeline": [present_accompaniment(membership, a) for a in page],
             "page": page,
             "household_members": household.members_by_age() if household else [],
+            "household_version": household.version if household else 0,
             "can_edit": policy.can_write_person(membership) and not person.is_anonymous,
             "can_record": policy.can_record_accompaniment(membership),
             "can_view_history": policy.can_view_consultation_history(membership),
@@ -176,25 +178,40 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
     )
 
 
+def _person_initial(person: Any) -> dict[str, Any]:
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)}
+    initial["referents"] = list(person.referents.all())
+    return initial
+
+
 @membership_required
 def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """Edit a person; a record changed since the form was opened answers 409 with the differences (nothing saved)."""
     membership = request.membership  # type: ignore[attr-defined]
     person = access_person(membership=membership, pk=person_pk)
     if not policy.can_write_person(membership) or person.is_anonymous:
         raise PermissionDenied
-    show_situation = policy.can_view_situation(membership)
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields if hasattr(person, name)}
-    initial["referents"] = list(person.referents.all())
     form = PersonForm(
         request.POST or None,
-        initial=initial,
+        initial=_person_initial(person),
         referent_choices=referent_choices(membership),
-        show_situation=show_situation,
+        show_situation=policy.can_view_situation(membership),
         creating=False,
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(membership=membership, person=person, fields=form.service_fields())
+            services.person_update(
+                membership=membership,
+                person=person,
+                fields=form.service_fields(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersionError:
+            # Read again through the one way in: the record may have left the member's reach meanwhile.
+            current = access_person(membership=membership, pk=person_pk, record_read=False)
+            form.show_stale(now=_person_initial(current), version=current.version)
+            status = 409
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -204,6 +221,7 @@ def person_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
         request,
         "web/people/form.html",
         {"form": form, "person": person, "title": f"Modifier {person}", "nav": "people"},
+        status=status,
     )
 
 
@@ -213,10 +231,21 @@ def household_member_add(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = access_person(membership=membership, pk=person_pk)
     if not policy.can_view_situation(membership) or person.is_anonymous:
         raise PermissionDenied
-    form = HouseholdMemberForm(request.POST or None)
+    form = HouseholdMemberForm(request.POST or None, initial={"version": household_version(person)})
+    status = 200
+    members = None
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        expected_version = fields.pop("version")
         try:
-            services.household_member_add(membership=membership, person=person, **form.cleaned_data)
+            services.household_member_add(
+                membership=membership, person=person, expected_version=expected_version, **fields
+            )
+        except StaleVersionError:
+            # Another member of the team changed the household: show who is in it now, keep what was typed.
+            form.show_stale(now={}, version=household_version(person))
+            members = household_members(person)
+            status = 409
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -230,7 +259,14 @@ def household_member_add(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(
         request,
         "web/people/household_member_form.html",
-        {"form": form, "person": person, "title": f"Ajouter un membre au foyer de {person}", "nav": "people"},
+        {
+            "form": form,
+            "person": person,
+            "current_members": members,
+            "title": f"Ajouter un membre au foyer de {person}",
+            "nav": "people",
+        },
+        status=status,
     )
 
 
@@ -255,7 +291,9 @@ def household_situation(request: HttpRequest, person_pk: int) -> HttpResponse:
     form = FamilySituationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(membership=membership, person=person, fields=form.cleaned_data)
+            services.person_update(
+                membership=membership, person=person, fields=form.cleaned_data, expected_version=person.version
+            )
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -273,10 +311,26 @@ def household_situation(request: HttpRequest, person_pk: int) -> HttpResponse:
 def household_member_remove(request: HttpRequest, member_pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     member = access_household_member(membership=membership, pk=member_pk)
-    person_pk = member.household.person_id
-    services.household_member_remove(membership=membership, member=member)
+    person = member.household.person
+    version = request.POST.get("version", "")
+    try:
+        services.household_member_remove(
+            membership=membership, member=member, expected_version=int(version) if version.isdigit() else -1
+        )
+    except StaleVersionError:
+        return render(
+            request,
+            "web/people/household_stale.html",
+            {
+                "person": person,
+                "current_members": household_members(person),
+                "title": f"Le foyer de {person} a été modifié entre-temps",
+                "nav": "people",
+            },
+            status=409,
+        )
     messages.success(request, "Le membre a été retiré du foyer.")
-    return redirect("web:person_detail", person_pk=person_pk)
+    return redirect("web:person_detail", person_pk=person.pk)
 
 
 @membership_required
