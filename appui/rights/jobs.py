@@ -20,6 +20,7 @@ only slow), and only the attempt that claimed a chunk last may mark it done.
 import logging
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -32,6 +33,7 @@ from django.utils import timezone
 from appui.accounts.models import Membership, Structure
 
 from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, screen_chunk
+from .certainty import TO_COMPLETE, TO_VERIFY
 from .csv_format import CsvFormatError, CsvRow, read_rows
 from .engine import get_engine
 from .enums import CaseloadSource, CaseloadStatus, ChunkStatus
@@ -215,8 +217,12 @@ def result_fields(finding: HouseholdFinding) -> dict[str, Any]:
         "reference": finding.reference,
         "line": finding.line,
         "person_id": finding.person_id,
+        "certainty": finding.certainty,
         "unclaimed_monthly_total": Decimal(str(finding.monthly_total)),
+        "to_verify_monthly_total": Decimal(str(finding.to_verify_total)),
         "rights": finding.rights,
+        "to_verify_benefits": list(finding.to_verify),
+        "missing_inputs": list(finding.missing),
         "assumptions": list(finding.assumptions),
     }
 
@@ -301,13 +307,25 @@ def _chunk_finish(
 
 def _finish_job(job: CaseloadScreening, *, now: Any) -> None:
     """Sum up a job whose chunks are all done, from what is stored, and start the structure's next job."""
-    totals = CaseloadResult.objects.filter(job=job).aggregate(count=Count("id"), amount=Sum("unclaimed_monthly_total"))
+    results = CaseloadResult.objects.filter(job=job)
+    totals = results.aggregate(
+        count=Count("id", filter=~Q(certainty=TO_COMPLETE)),
+        to_verify=Count("id", filter=Q(certainty=TO_VERIFY)),
+        to_complete=Count("id", filter=Q(certainty=TO_COMPLETE)),
+        amount=Sum("unclaimed_monthly_total"),
+    )
+    reasons: Counter[str] = Counter()
+    for keys in results.filter(certainty=TO_COMPLETE).values_list("missing_inputs", flat=True).iterator(5000):
+        reasons.update({key.partition(":")[0] for key in keys})
     problems = [problem for chunk in job.chunks.order_by("index").only("problems") for problem in chunk.problems]
     problems.sort(key=lambda p: (p["line"] is None, p["line"] or 0))
     CaseloadScreening.objects.filter(pk=job.pk).update(
         status=CaseloadStatus.DONE,
         processed=job.total,
         with_rights=totals["count"],
+        to_verify=totals["to_verify"],
+        to_complete=totals["to_complete"],
+        to_complete_reasons=dict(reasons.most_common()),
         unclaimed_monthly_total=totals["amount"] or Decimal("0.00"),
         error_count=len(problems),
         errors=problems[:MAX_STORED_ERRORS],

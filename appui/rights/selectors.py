@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from appui.accounts.models import Structure
 from appui.people.models import Person
 
+from .certainty import INPUTS, TO_COMPLETE
 from .enums import CaseloadStatus, RightStatus
 from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
 
@@ -51,9 +52,27 @@ def secured_summary(structure: Structure) -> SecuredSummary:
     return SecuredSummary(counts=counts, secured_monthly=secured, pending_monthly=pending, persons_helped=helped)
 
 
+RANKING = ("certainty", "-unclaimed_monthly_total", "-to_verify_monthly_total", "position")
+
+
 def caseload_results(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
-    """Return the households found by a job, from the largest monthly amount to the smallest."""
-    return job.results.order_by("-unclaimed_monthly_total", "position")
+    """Return every household kept by a job: probable first, then à vérifier, then to complete; by amount."""
+    return job.results.order_by(*RANKING)
+
+
+def caseload_ranked_results(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
+    """Return the households assessed with rights found, by certainty then monthly amount."""
+    return job.results.exclude(certainty=TO_COMPLETE).order_by(*RANKING)
+
+
+def caseload_to_complete(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
+    """Return the households the job could not assess ("informations à compléter"), in caseload order."""
+    return job.results.filter(certainty=TO_COMPLETE).order_by("position")
+
+
+def to_complete_reasons(job: CaseloadScreening) -> list[tuple[str, int]]:
+    """Return why households could not be assessed: (missing input in French, number of households)."""
+    return [(INPUTS.get(code, code), count) for code, count in (job.to_complete_reasons or {}).items()]
 
 
 def caseload_waiting_reason(job: CaseloadScreening) -> str:
