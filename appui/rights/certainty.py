@@ -64,7 +64,9 @@ CERTAINTY_CODES = {PROBABLE: "probable", TO_VERIFY: "a_verifier", TO_COMPLETE: "
 
 
 def of(label: str) -> str:
-    """Return "de" + ``label`` the French way: "du conjoint", "de la personne", "de l'enfant 1", "de Karim"."""
+    """Return "de" + ``label`` the French way: "du conjoint ou de la conjointe", "de l'enfant 1", "de Karim"."""
+    if " ou " in label:
+        return " ou ".join(of(part) for part in label.split(" ou "))
     for article, contracted in (("le ", "du "), ("les ", "des ")):
         if label.startswith(article):
             return contracted + label[len(article) :]
