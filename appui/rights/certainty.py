@@ -51,6 +51,8 @@ ASSUMPTION_INPUTS = {
     "disability_restriction": "disability_restriction",
     "ass_condition": "ass_condition",
 }
+# Why a household could not be assessed, said in a sentence ("il manque les ressources pour 12 foyers").
+REASONS = {"resources": "les ressources", "household": "la composition du foyer (situation familiale)"}
 # Without these, no benefit can be assessed: the household is listed apart, "informations à compléter".
 ESSENTIAL = frozenset({"resources", "household"})
 # The adults as a caseload stores them (no first name kept with a result): index → label.

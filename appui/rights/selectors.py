@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from appui.accounts.models import Structure
 from appui.people.models import Person
 
-from .certainty import INPUTS, TO_COMPLETE
+from .certainty import INPUTS, REASONS, TO_COMPLETE
 from .enums import CaseloadStatus, RightStatus
 from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
 
@@ -72,7 +72,9 @@ def caseload_to_complete(job: CaseloadScreening) -> QuerySet[CaseloadResult]:
 
 def to_complete_reasons(job: CaseloadScreening) -> list[tuple[str, int]]:
     """Return why households could not be assessed: (missing input in French, number of households)."""
-    return [(INPUTS.get(code, code), count) for code, count in (job.to_complete_reasons or {}).items()]
+    return [
+        (REASONS.get(code) or INPUTS.get(code, code), count) for code, count in (job.to_complete_reasons or {}).items()
+    ]
 
 
 def caseload_waiting_reason(job: CaseloadScreening) -> str:

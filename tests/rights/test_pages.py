@@ -227,7 +227,7 @@ def test_a_caseload_file_is_screened_in_the_background_then_shown_sorted_with_li
     assert response["Location"] == reverse("web:rights_caseload_detail", args=[job.pk])
     page = text(client.get(response["Location"]))
     assert "Repérage terminé" in page and "8 foyers examinés" in page and "3 avec des droits non demandés" in page
-    assert "1 foyer n'a pas pu être évalué (informations à compléter). Il manque ressources pour 1 foyer." in page
+    assert "1 foyer n'a pas pu être évalué (informations à compléter). Il manque les ressources pour 1 foyer." in page
     assert "Lignes en erreur (3)" in page and "n'est pas une date" in page
     ranks = [int(rank) for rank in re.findall(r"<tr[^>]*>\s*<td>(\d+)</td>", page)]
     assert ranks == [1, 2, 3, 7, 8, 9]  # the households assessed by rank, then the lines in error
