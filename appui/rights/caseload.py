@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connections
 
 from .catalogue import catalogue
-from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, missing_inputs
+from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, situation_missing
 from .csv_format import CsvRow, RowError, parse_row
 from .engine import RightsEngine, get_engine
 from .engine.inprocess import gc_paused
@@ -134,7 +134,7 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
     depends_on = {code: catalogue()[code].depends_on for code in codes}
     found: np.ndarray = np.asarray(unclaimed.any(axis=0))
     for index, situation in enumerate(situations):
-        missing = missing_inputs(situation.assumptions) if situation.assumptions else ()
+        missing = situation_missing(situation.assumptions) if situation.assumptions else ()
         essential = [item for item in missing if item.code in ESSENTIAL]
         if not essential and not found[index]:
             continue
