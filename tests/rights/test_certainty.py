@@ -80,11 +80,12 @@ def test_unknown_resources_leave_the_household_to_complete_and_name_whose():
     assert rights["rsa"].missing_labels == ["ressources du conjoint ou de la conjointe"]
 
 
-def test_an_unknown_rent_makes_only_the_housing_aid_to_verify():
-    rights, household = rights_of(tenant(rent=None), "rsa", "aide_logement")
+def test_an_unknown_rent_makes_the_housing_aid_and_what_counts_it_to_verify():
+    rights, household = rights_of(tenant(rent=None), "rsa", "aide_logement", "cheque_energie")
     assert household == TO_VERIFY
     assert rights["aide_logement"].certainty == TO_VERIFY and rights["aide_logement"].missing_labels == ["loyer"]
-    assert rights["rsa"].certainty == PROBABLE
+    assert rights["rsa"].certainty == TO_VERIFY  # the forfait logement of the RSA depends on the housing aid
+    assert rights["cheque_energie"].certainty == PROBABLE
 
 
 def test_an_unknown_household_composition_leaves_the_household_to_complete():
