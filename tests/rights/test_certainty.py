@@ -92,7 +92,7 @@ def test_an_unknown_household_composition_leaves_the_household_to_complete():
     record = SimpleRecord(family_situation="")
     answers = answers_from_record(record, [], today=datetime.date(2026, 11, 15))
     assert answers.household_known is False
-    answers = replace(answers, adults=[replace(answers.adults[0], resources={}, disability="aucun")])
+    answers = replace(answers, adults=[replace(answers.adults[0], resources={}, disability="aucun")], rent=450.0)
     rights, household = rights_of(answers, "rsa")
     assert household == TO_COMPLETE
     assert rights["rsa"].missing_labels == ["composition du foyer (situation familiale)"]
