@@ -219,3 +219,36 @@ def _column_index(letters):
     for letter in letters:
         index = index * 26 + ord(letter) - 64
     return index - 1
+
+
+def test_the_caseload_ranks_by_certainty_then_amount_and_lists_the_unassessed_last(engine):
+    from appui.rights.caseload import entries_from_csv, run_caseload
+    from appui.rights.csv_format import read_rows
+
+    rows = [
+        "P1;14/07/1985;sans_activite;0;0;0;0;;;;;locataire_prive;500;69266;0;aucune",  # all known
+        "V1;14/07/1985;sans_activite;0;0;0;0;;;;;locataire_prive;;69266;0;aucune",  # rent unknown
+        "C1;14/07/1985;sans_activite;;;;;;;;;locataire_prive;500;69266;0;aucune",  # resources unknown
+        "P2;02/02/1970;salarie;900;0;0;0;;;;;proprietaire;0;75056;10000;aucune",  # all known, less
+    ]
+    outcome = run_caseload(entries_from_csv(read_rows(csv_text(rows))), period=PERIOD, engine=engine, workers=1)
+    order = [f.reference for f in outcome.findings]
+    assert order[-1] == "C1" and order.index("V1") > max(order.index("P1"), order.index("P2"))
+    probable = [f for f in outcome.findings if f.certainty == PROBABLE]
+    assert [f.monthly_total for f in probable] == sorted((f.monthly_total for f in probable), reverse=True)
+    verify = next(f for f in outcome.findings if f.reference == "V1")
+    assert verify.certainty == TO_VERIFY and {"aide_logement", "rsa"} & set(verify.to_verify)
+    assert verify.missing == ("rent",) and verify.to_verify_total > 0
+    # Only what does not depend on the rent is counted as probable.
+    counted = sum(_monthly(code, amount) for code, amount in verify.rights.items() if code not in verify.to_verify)
+    assert verify.monthly_total == pytest.approx(counted, abs=0.02)
+    assert outcome.monthly_total == round(sum(f.monthly_total for f in outcome.findings), 2)
+
+
+def _monthly(code, amount):
+    from appui.rights.catalogue import catalogue
+
+    info = catalogue()[code]
+    if info.kind != "amount":
+        return 0
+    return round(amount / 12, 2) if info.frequency == "annuel" else amount

@@ -146,6 +146,7 @@ def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResp
             "probable_total": unclaimed_monthly_total(rights),
             "to_verify_count": sum(1 for r in rights if not r.received and not r.is_probable),
             "to_complete": _to_complete(screening),
+            "household_unknown": any(a.get("code") == "household" for a in screening.assumptions),
             "received": [r for r in rights if r.received],
             "assumptions": screening.assumptions,
             "inputs_used": inputs_used(screening.situation),
