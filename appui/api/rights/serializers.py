@@ -107,6 +107,8 @@ class SituationSerializer(serializers.Serializer):
         )
 
 
+# One choice set for a right, a screening and a caseload household (one name in the OpenAPI document).
+CERTAINTY_CHOICES = ["probable", "a_verifier", "a_completer"]
 CERTAINTY_HELP = (
     "probable : tout ce dont le résultat dépend est connu ; a_verifier : il dépend d'une information inconnue "
     "(nommée dans missing), son montant n'est qu'indicatif et n'est compté dans aucun total ; a_completer : le "
@@ -117,7 +119,9 @@ CERTAINTY_HELP = (
 class RightSerializer(serializers.Serializer):
     benefit = serializers.ChoiceField(Benefit.choices)
     label = serializers.CharField()
-    certainty = serializers.ChoiceField(["probable", "a_verifier"], help_text=CERTAINTY_HELP)
+    certainty = serializers.ChoiceField(
+        CERTAINTY_CHOICES, help_text=CERTAINTY_HELP + " Un droit est probable ou à vérifier."
+    )
     missing = serializers.ListField(
         child=serializers.CharField(), help_text="Informations inconnues dont ce résultat dépend."
     )
@@ -147,7 +151,7 @@ class ScreeningResultSerializer(serializers.Serializer):
     period = serializers.CharField()
     engine = serializers.CharField()
     engine_versions = serializers.DictField(child=serializers.CharField())
-    certainty = serializers.ChoiceField(["probable", "a_verifier", "a_completer"], help_text=CERTAINTY_HELP)
+    certainty = serializers.ChoiceField(CERTAINTY_CHOICES, help_text=CERTAINTY_HELP)
     to_complete = serializers.ListField(
         child=serializers.CharField(),
         help_text="Informations sans lesquelles le foyer ne peut pas être évalué (vide si le foyer l'a été).",
@@ -217,16 +221,14 @@ class CaseloadResultSerializer(serializers.Serializer):
     reference = serializers.CharField()
     line = serializers.IntegerField(allow_null=True)
     person_id = serializers.IntegerField(allow_null=True)
-    certainty = serializers.ChoiceField(
-        ["probable", "a_verifier", "a_completer"], source="certainty_code", help_text=CERTAINTY_HELP
-    )
+    certainty = serializers.ChoiceField(CERTAINTY_CHOICES, source="certainty_code", help_text=CERTAINTY_HELP)
     unclaimed_monthly_total = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     to_verify_monthly_total = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
     rights = serializers.DictField(
         help_text="Code → montant dans sa fréquence (null : droit sans montant). Vide pour un foyer à compléter."
     )
     to_verify = serializers.ListField(
-        child=serializers.ChoiceField(Benefit.choices), source="to_verify_benefits", help_text="Droits à vérifier."
+        child=serializers.CharField(), source="to_verify_benefits", help_text="Codes des droits à vérifier."
     )
     missing = serializers.ListField(
         child=serializers.CharField(), source="missing_labels", help_text="Informations manquantes."
