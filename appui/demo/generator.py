@@ -6,7 +6,7 @@ validation and audit. Names are drawn from common French first and last names; a
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -48,6 +48,7 @@ from appui.people.models import Person
 from appui.people.services import household_member_add, person_anonymous_create, person_create
 from appui.places.models import Place
 from appui.places.services import place_create
+from appui.rights.situation import EMPLOYMENT_TO_ACTIVITY
 
 DEMO_PASSWORD = "appui-demo-2026"
 # Every demo account shares this authenticator key (base32 in the README; `manage.py demo_otp_code` prints the
@@ -332,7 +333,7 @@ def load_demo(
         raise RuntimeError("La base contient déjà des structures : la démo ne se charge que dans une base vide.")
     rng = random.Random(seed)
     today = timezone.localdate()
-    counts = {"structures": 0, "users": 0, "persons": 0, "accompaniments": 0}
+    counts = {"structures": 0, "users": 0, "persons": 0, "accompaniments": 0, "screenings": 0}
     all_members: dict[str, dict[str, Membership]] = {}
     for demo in STRUCTURES:
         structure = structure_create(name=demo.name, type=demo.type, commune_code=demo.commune_code, siret=demo.siret)
@@ -386,6 +387,14 @@ def load_demo(
                 )
             )
         counts["persons"] += len(persons)
+        # A separate generator: the rest of the demo stays the same whatever the number of screenings.
+        counts["screenings"] += _demo_screenings(
+            random.Random(seed + counts["structures"]),
+            members[Role.TRAVAILLEUR_SOCIAL],
+            [p for p in persons if not p.is_anonymous],
+            today,
+            count=persons_per_structure // SCREENED_SHARE,
+        )
         manager = members[Role.RESPONSABLE]
         for name, address, postal_code, commune in demo.branches:
             place_create(
@@ -456,6 +465,57 @@ def load_demo(
 
     counts.update(load_demo_places(rng=rng, members=all_members))
     return counts
+
+
+# One person in this many has had their rights screened: the structure's caseload screening then assesses them,
+# and lists the others apart ("informations à compléter": their resources are not known).
+SCREENED_SHARE = 6
+DEMO_RESOURCES = {
+    "salarie": ("salaire", 700, 2300),
+    "independant": ("salaire", 400, 1800),
+    "demandeur_emploi": ("chomage", 0, 1200),
+    "etudiant": ("salaire", 0, 700),
+    "retraite": ("retraite", 600, 1900),
+    "invalidite": ("pension_invalidite", 300, 900),
+}
+
+
+def _demo_screenings(
+    rng: random.Random, membership: Membership, persons: list[Person], today: datetime.date, *, count: int
+) -> int:
+    """Screen the rights of ``count`` persons with plausible answers (the real engine, as a worker would)."""
+    from appui.rights.services import screening_run
+    from appui.rights.situation import TENANT_STATUSES, answers_from_record
+
+    chosen = rng.sample(persons, k=min(count, len(persons)))
+    for person in chosen:
+        members = list(person.household.members.all()) if hasattr(person, "household") else []
+        answers = answers_from_record(person, members, today=today)
+        adults = []
+        for index, adult in enumerate(answers.adults):
+            status = person.employment_status if index == 0 else rng.choice(["salarie", "sans_activite", "retraite"])
+            kind, low, high = DEMO_RESOURCES.get(status, ("salaire", 0, 0))
+            amount = float(rng.randint(low, high)) if high and rng.random() < 0.85 else 0.0
+            adults.append(
+                replace(
+                    adult,
+                    birth_date=adult.birth_date
+                    or (None if adult.birth_year else today - datetime.timedelta(days=rng.randint(25, 60) * 365)),
+                    activity=adult.activity or EMPLOYMENT_TO_ACTIVITY.get(status, "inactif"),
+                    resources={kind: amount} if amount else {},
+                    disability="80_plus" if status == "invalidite" and rng.random() < 0.5 else "aucun",
+                    ass_condition=rng.random() < 0.5 if status == "demandeur_emploi" else False,
+                )
+            )
+        tenant = answers.housing_status in TENANT_STATUSES
+        answers = replace(
+            answers,
+            adults=adults,
+            rent=float(rng.randint(300, 750)) if tenant else 0.0,
+            benefits_received={},
+        )
+        screening_run(membership=membership, person=person, answers=answers)
+    return len(chosen)
 
 
 WORKSHOPS = (

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connections
 
 from .catalogue import catalogue
+from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, situation_missing
 from .csv_format import CsvRow, RowError, parse_row
 from .engine import RightsEngine, get_engine
 from .engine.inprocess import gc_paused
@@ -51,15 +52,22 @@ class RowProblem:
 
 @dataclass(frozen=True)
 class HouseholdFinding:
-    """A household with probable unclaimed rights."""
+    """A household with unclaimed rights found, or one that could not be assessed (informations à compléter)."""
 
     reference: str
     line: int | None
     person_id: int | None
+    # Monthly equivalent of the probable rights only: a right "à vérifier" is counted apart, in to_verify_total.
     monthly_total: float
-    # Amount by benefit code, in the benefit's frequency; None for an eligibility without amount.
+    # Amount by benefit code, in the benefit's frequency; None for an eligibility without amount. Empty for a
+    # household to complete: amounts computed with unknown resources are not kept.
     rights: dict[str, float | None]
     assumptions: tuple[str, ...]
+    certainty: int = PROBABLE
+    to_verify_total: float = 0.0
+    # Benefit codes "à vérifier", and the keys of the missing inputs (``certainty.MissingInput.key``).
+    to_verify: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass
@@ -123,21 +131,56 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
     for row, code in enumerate(codes):
         totals += np.where(unclaimed[row], monthly[code], 0.0)
     kinds = {code: catalogue()[code].kind for code in codes}
-    for index in np.flatnonzero(unclaimed.any(axis=0)):
+    depends_on = {code: catalogue()[code].depends_on for code in codes}
+    found: np.ndarray = np.asarray(unclaimed.any(axis=0))
+    for index, situation in enumerate(situations):
+        missing = situation_missing(situation.assumptions) if situation.assumptions else ()
+        essential = [item for item in missing if item.code in ESSENTIAL]
+        if not essential and not found[index]:
+            continue
         entry = kept[index]
+        assumptions = tuple(a.message for a in situation.assumptions)
+        if essential:
+            # Every benefit depends on the resources and the household: nothing found here can be trusted.
+            outcome.findings.append(
+                HouseholdFinding(
+                    reference=entry.reference,
+                    line=entry.line,
+                    person_id=entry.person_id,
+                    monthly_total=0.0,
+                    rights={},
+                    assumptions=assumptions,
+                    certainty=TO_COMPLETE,
+                    missing=tuple(item.key for item in essential),
+                )
+            )
+            continue
         rights = {
             code: (None if kinds[code] == "eligibility" else round(float(values[code][index]), 2))
             for row, code in enumerate(codes)
             if unclaimed[row, index]
         }
+        to_verify: list[str] = []
+        lacking: list[str] = []
+        to_verify_total = 0.0
+        for code in rights:
+            keys = [item.key for item in missing if item.code in depends_on[code]]
+            if keys:
+                to_verify.append(code)
+                to_verify_total += float(monthly[code][index])
+                lacking.extend(key for key in keys if key not in lacking)
         outcome.findings.append(
             HouseholdFinding(
                 reference=entry.reference,
                 line=entry.line,
                 person_id=entry.person_id,
-                monthly_total=round(float(totals[index]), 2),
+                monthly_total=round(float(totals[index]) - to_verify_total, 2),
                 rights=rights,
-                assumptions=tuple(a.message for a in situations[index].assumptions),
+                assumptions=assumptions,
+                certainty=TO_VERIFY if to_verify else PROBABLE,
+                to_verify_total=round(to_verify_total, 2),
+                to_verify=tuple(to_verify),
+                missing=tuple(lacking),
             )
         )
     return outcome
@@ -193,7 +236,9 @@ def run_caseload(
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> CaseloadOutcome:
-    """Screen every household of ``entries``; return the findings, sorted by monthly amount, and the bad rows.
+    """Screen every household of ``entries``; return the findings and the bad rows.
+
+    Findings are sorted by certainty (probable, à vérifier, informations à compléter), then monthly amount.
 
     ``progress`` is called in this process with the number of households done after each chunk.
     """
@@ -230,7 +275,7 @@ def run_caseload(
                 progress(done)
     outcomes.sort(key=lambda pair: pair[0])
     findings = [f for _, outcome in outcomes for f in outcome.findings]
-    findings.sort(key=lambda f: -f.monthly_total)
+    findings.sort(key=lambda f: (f.certainty, -f.monthly_total, -f.to_verify_total))
     problems = [p for _, outcome in outcomes for p in outcome.problems]
     return CaseloadOutcome(
         total=len(entries),

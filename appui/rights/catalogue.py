@@ -29,6 +29,8 @@ class BenefitInfo:
     paying_body: str
     received_variables: tuple[str, ...]
     excluded_by: tuple[str, ...]
+    # Inputs the result depends on (appui.rights.certainty.INPUTS): one unknown makes the result "à vérifier".
+    depends_on: frozenset[str]
     claim_how: str
     claim_url: str
     documents: tuple[str, ...]
@@ -59,6 +61,7 @@ def _parse(code: str, raw: dict) -> BenefitInfo:
             paying_body=raw["paying_body"],
             received_variables=tuple(raw.get("received_variables", ())),
             excluded_by=tuple(raw.get("excluded_by", ())),
+            depends_on=frozenset(raw["depends_on"]),
             claim_how=raw["claim_how"],
             claim_url=raw["claim_url"],
             documents=tuple(raw["documents"]),
@@ -87,7 +90,11 @@ def catalogue() -> dict[str, BenefitInfo]:
     missing = set(Benefit.values) - set(benefits)
     if missing:
         raise CatalogueError(f"benefits without a catalogue entry: {sorted(missing)}")
+    from .certainty import INPUTS
+
     for info in benefits.values():
+        if not info.depends_on <= set(INPUTS):
+            raise CatalogueError(f"{info.code}: depends_on unknown inputs {sorted(info.depends_on - set(INPUTS))}")
         unknown = set(info.excluded_by) - set(benefits)
         if unknown:
             raise CatalogueError(f"{info.code}: excluded_by unknown benefits {sorted(unknown)}")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from .catalogue import catalogue
+from .certainty import CERTAINTY_LABELS, TO_COMPLETE
 
 Cell = str | int | float | Decimal | None
 
@@ -25,17 +26,40 @@ def result_header() -> list[str]:
         "Rang",
         "Référence du foyer",
         "Ligne du fichier",
+        "Certitude",
         "Droits probables non demandés (€ par mois)",
+        "Droits à vérifier, non comptés (€ par mois)",
         *(f"{info.label} ({info.frequency_label})" if info.has_amount else info.label for info in catalogue().values()),
+        "Droits à vérifier",
+        "Informations manquantes",
         "Nombre d'hypothèses",
         "Hypothèses",
     ]
 
 
 def result_row(
-    *, rank: int, reference: str, line: int | None, monthly_total: Decimal, rights: dict, assumptions: Sequence[str]
+    *,
+    rank: int,
+    reference: str,
+    line: int | None,
+    certainty: int,
+    monthly_total: Decimal,
+    to_verify_total: Decimal,
+    rights: dict,
+    to_verify: Sequence[str],
+    missing: Sequence[str],
+    assumptions: Sequence[str],
 ) -> list[Cell]:
-    cells: list[Cell] = [rank, reference, line, monthly_total]
+    """Return one household's row. A household to complete has no amount at all (they rest on unknown inputs)."""
+    to_complete = certainty == TO_COMPLETE
+    cells: list[Cell] = [
+        rank,
+        reference,
+        line,
+        CERTAINTY_LABELS[certainty],
+        None if to_complete else monthly_total,
+        None if to_complete else to_verify_total,
+    ]
     for code, info in catalogue().items():
         if code not in rights:
             cells.append(None)
@@ -43,7 +67,14 @@ def result_row(
             cells.append("oui")
         else:
             cells.append(Decimal(str(rights[code])))
-    cells.extend([len(assumptions), " ".join(assumptions)])
+    cells.extend(
+        [
+            ", ".join(catalogue()[code].label for code in to_verify),
+            ", ".join(missing),
+            len(assumptions),
+            " ".join(assumptions),
+        ]
+    )
     return cells
 
 

@@ -21,6 +21,7 @@ import logging
 import math
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,7 @@ from appui.accounts.models import Membership, Structure
 from appui.core.fields import ROW_UID, sealed_for
 
 from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, screen_chunk
+from .certainty import TO_COMPLETE, TO_VERIFY
 from .csv_format import CsvFormatError, CsvRow, read_rows
 from .engine import get_engine
 from .enums import CaseloadSource, CaseloadStatus, ChunkStatus
@@ -217,8 +219,12 @@ def result_fields(finding: HouseholdFinding) -> dict[str, Any]:
         "reference": finding.reference,
         "line": finding.line,
         "person_id": finding.person_id,
+        "certainty": finding.certainty,
         "unclaimed_monthly_total": Decimal(str(finding.monthly_total)),
+        "to_verify_monthly_total": Decimal(str(finding.to_verify_total)),
         "rights": finding.rights,
+        "to_verify_benefits": list(finding.to_verify),
+        "missing_inputs": list(finding.missing),
         "assumptions": list(finding.assumptions),
     }
 
@@ -324,7 +330,16 @@ def _chunk_finish(
 
 def _finish_job(job: CaseloadScreening, *, now: Any) -> None:
     """Sum up a job whose chunks are all done, from what is stored, and start the structure's next job."""
-    totals = CaseloadResult.objects.filter(job=job).aggregate(count=Count("id"), amount=Sum("unclaimed_monthly_total"))
+    results = CaseloadResult.objects.filter(job=job)
+    totals = results.aggregate(
+        count=Count("id", filter=~Q(certainty=TO_COMPLETE)),
+        to_verify=Count("id", filter=Q(certainty=TO_VERIFY)),
+        to_complete=Count("id", filter=Q(certainty=TO_COMPLETE)),
+        amount=Sum("unclaimed_monthly_total"),
+    )
+    reasons: Counter[str] = Counter()
+    for keys in results.filter(certainty=TO_COMPLETE).values_list("missing_inputs", flat=True).iterator(5000):
+        reasons.update({key.partition(":")[0] for key in keys})
     problems = [
         problem for chunk in job.chunks.order_by("index").only("problems", ROW_UID) for problem in chunk.problems
     ]
@@ -333,6 +348,9 @@ def _finish_job(job: CaseloadScreening, *, now: Any) -> None:
         status=CaseloadStatus.DONE,
         processed=job.total,
         with_rights=totals["count"],
+        to_verify=totals["to_verify"],
+        to_complete=totals["to_complete"],
+        to_complete_reasons=dict(reasons.most_common()),
         unclaimed_monthly_total=totals["amount"] or Decimal("0.00"),
         error_count=len(problems),
         errors=sealed_for(job, "errors", problems[:MAX_STORED_ERRORS]),

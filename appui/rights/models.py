@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from appui.core.fields import EncryptedJSONField, EncryptedTextField, RowUidField
 
+from .certainty import CERTAINTY_CODES, Certainty, MissingInput
 from .enums import Benefit, CaseloadSource, CaseloadStatus, ChunkStatus, Frequency, RightStatus
 
 if TYPE_CHECKING:
@@ -178,7 +179,11 @@ class CaseloadScreening(models.Model):
     status = models.CharField("état", max_length=20, choices=CaseloadStatus.choices, default=CaseloadStatus.PENDING)
     total = models.PositiveIntegerField("foyers à examiner", default=0)
     processed = models.PositiveIntegerField("foyers examinés", default=0)
-    with_rights = models.PositiveIntegerField("foyers avec des droits probables", default=0)
+    with_rights = models.PositiveIntegerField("foyers avec des droits non demandés", default=0)
+    to_verify = models.PositiveIntegerField("foyers avec des droits à vérifier", default=0)
+    to_complete = models.PositiveIntegerField("foyers à compléter (non évalués)", default=0)
+    # Why households could not be assessed: missing input code → number of households.
+    to_complete_reasons = models.JSONField("informations manquantes", default=dict, blank=True)
     error_count = models.PositiveIntegerField("lignes en erreur", default=0)
     errors: Any = EncryptedJSONField("erreurs par ligne", default=list, blank=True)
     unclaimed_monthly_total = models.DecimalField(
@@ -265,7 +270,8 @@ class CaseloadChunk(models.Model):
 
 
 class CaseloadResult(models.Model):
-    """A household of a caseload screening with probable unclaimed rights.
+    """A household of a caseload screening with unclaimed rights, probable or to verify, or one it could not
+    assess ("informations à compléter": no amount is kept for it).
 
     ``position`` is the household's place in the caseload (its row, or its person, in the order read): unique in
     a job, so a household can never be stored twice, whatever happens to the workers.
@@ -278,19 +284,41 @@ class CaseloadResult(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="personne"
     )
+    certainty = models.PositiveSmallIntegerField("certitude", choices=Certainty.choices, default=Certainty.PROBABLE)
     unclaimed_monthly_total = models.DecimalField("droits probables, par mois", max_digits=10, decimal_places=2)
     row_uid = RowUidField()
-    rights: Any = EncryptedJSONField("droits probables non demandés", default=dict)
+    to_verify_monthly_total = models.DecimalField(
+        "droits à vérifier, par mois", max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
+    rights: Any = EncryptedJSONField("droits non demandés", default=dict)
+    # Benefit codes whose result is "à vérifier", and the missing inputs (``certainty.MissingInput.key``): codes
+    # and "la personne" / "le conjoint" indexes only, never a name.
+    to_verify_benefits = models.JSONField("droits à vérifier", default=list, blank=True)
+    missing_inputs = models.JSONField("informations manquantes", default=list, blank=True)
     assumptions: Any = EncryptedJSONField("hypothèses", default=list)
 
     class Meta:
         verbose_name = "foyer repéré"
         verbose_name_plural = "foyers repérés"
-        ordering = ["job", "-unclaimed_monthly_total", "position"]
-        constraints = [models.UniqueConstraint(fields=["job", "position"], name="caseload_result_unique_position")]
+        ordering = ["job", "certainty", "-unclaimed_monthly_total", "-to_verify_monthly_total", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="caseload_result_unique_position"),
+            models.CheckConstraint(condition=Q(certainty__in=Certainty.values), name="caseload_result_certainty_valid"),
+        ]
         indexes = [
-            models.Index(fields=["job", "-unclaimed_monthly_total", "position"], name="caseload_result_ranking"),
+            models.Index(
+                fields=["job", "certainty", "-unclaimed_monthly_total", "-to_verify_monthly_total", "position"],
+                name="caseload_result_ranking",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} : {self.unclaimed_monthly_total} € par mois"
+        return f"{self.reference} : {self.unclaimed_monthly_total} € par mois ({self.get_certainty_display()})"
+
+    @property
+    def certainty_code(self) -> str:
+        return CERTAINTY_CODES[self.certainty]
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [MissingInput.from_key(key).label for key in self.missing_inputs]

@@ -6,14 +6,15 @@ divided by 12) is used only to rank households and to add up amounts; a compleme
 nothing (it is a coverage, and its participation is a cost, not an income).
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 
 from .catalogue import BenefitInfo, catalogue
+from .certainty import CERTAINTY_CODES, PROBABLE, TO_VERIFY, MissingInput, benefit_missing, missing_inputs
 from .enums import Activity, Frequency, ResourceKind, Schooling
 from .situation import Situation
 
@@ -33,10 +34,25 @@ class RightEstimate:
     frequency: str
     monthly_amount: Decimal  # counted in totals
     received: bool  # the household says it already receives it
+    # Probable, or à vérifier when an input it depends on was assumed (``missing`` names them).
+    certainty: int = PROBABLE
+    missing: tuple[MissingInput, ...] = ()
 
     @property
     def info(self) -> BenefitInfo:
         return catalogue()[self.benefit]
+
+    @property
+    def is_probable(self) -> bool:
+        return self.certainty == PROBABLE
+
+    @property
+    def certainty_code(self) -> str:
+        return CERTAINTY_CODES[self.certainty]
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [item.label for item in self.missing]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +61,8 @@ class RightEstimate:
             "frequency": self.frequency,
             "monthly_amount": str(self.monthly_amount),
             "received": self.received,
+            "certainty": self.certainty_code,
+            "missing": self.missing_labels,
         }
 
     @classmethod
@@ -91,9 +109,27 @@ def estimates(values: Mapping[str, float], received: frozenset[str] = frozenset(
     return rights
 
 
+def assess(rights: Iterable[RightEstimate], assumptions: Iterable[object]) -> list[RightEstimate]:
+    """Return the rights with their certainty, read from the assumptions of their situation (objects or JSON)."""
+    missing = missing_inputs(assumptions)
+    assessed = []
+    for right in rights:
+        lacking = benefit_missing(right.benefit, missing)
+        assessed.append(replace(right, certainty=TO_VERIFY if lacking else PROBABLE, missing=lacking))
+    return assessed
+
+
 def unclaimed_monthly_total(rights: list[RightEstimate]) -> Decimal:
-    """Return the monthly equivalent of the rights found and not already received."""
-    return sum((r.monthly_amount for r in rights if not r.received), Decimal("0.00"))
+    """Return the monthly equivalent of the probable rights found and not already received.
+
+    A right "à vérifier" is never added: its amount rests on an assumed input (``to_verify_monthly_total``).
+    """
+    return sum((r.monthly_amount for r in rights if not r.received and r.is_probable), Decimal("0.00"))
+
+
+def to_verify_monthly_total(rights: list[RightEstimate]) -> Decimal:
+    """Return the monthly equivalent of the rights "à vérifier" found and not already received (shown apart)."""
+    return sum((r.monthly_amount for r in rights if not r.received and not r.is_probable), Decimal("0.00"))
 
 
 def found_masks(values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from .certainty import MissingInput, essential_missing, household_certainty, missing_inputs
 from .engine import RightsEngine, get_engine
 from .engine.inputs import today_period
-from .results import RightEstimate, estimates, unclaimed_monthly_total
+from .results import RightEstimate, assess, estimates, to_verify_monthly_total, unclaimed_monthly_total
 from .situation import HouseholdAnswers, Situation, resolve
 
 
@@ -31,6 +32,24 @@ class ScreeningOutcome:
     def unclaimed_monthly_total(self) -> Decimal:
         return unclaimed_monthly_total(self.rights)
 
+    @property
+    def to_verify_monthly_total(self) -> Decimal:
+        return to_verify_monthly_total(self.rights)
+
+    @property
+    def missing(self) -> tuple[MissingInput, ...]:
+        return missing_inputs(self.situation.assumptions)
+
+    @property
+    def certainty(self) -> int:
+        """Return how sure the household's result is (``certainty.Certainty``)."""
+        return household_certainty(self.missing, [r.benefit for r in self.unclaimed])
+
+    @property
+    def to_complete(self) -> tuple[MissingInput, ...]:
+        """Return the missing inputs without which the household cannot be assessed."""
+        return essential_missing(self.missing)
+
 
 def current_period(today: datetime.date | None = None) -> str:
     """Return the month screened by default: the current month (its legislation; see openfisca-notes.md)."""
@@ -44,7 +63,7 @@ def screen(answers: HouseholdAnswers, *, period: str, engine: RightsEngine | Non
     values = engine.compute_one(situation)
     return ScreeningOutcome(
         situation=situation,
-        rights=estimates(values, situation.received_benefits),
+        rights=assess(estimates(values, situation.received_benefits), situation.assumptions),
         engine=engine.name,
         engine_versions=engine.versions(),
     )

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from appui.accounts.models import Membership, Structure
 from appui.people.models import Person
 
+from .certainty import INPUTS, REASONS, TO_COMPLETE
 from .enums import CaseloadStatus, RightStatus
 from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
 
@@ -51,16 +52,41 @@ def secured_summary(structure: Structure) -> SecuredSummary:
     return SecuredSummary(counts=counts, secured_monthly=secured, pending_monthly=pending, persons_helped=helped)
 
 
-def caseload_results(job: CaseloadScreening, *, membership: Membership | None) -> QuerySet[CaseloadResult]:
-    """Return the households found by a job that the member may see, from the largest monthly amount to the
-    smallest: the rows of an imported file (they name nobody in the records) and the persons the member may see.
-    ``membership`` is None for an operator on the server's command line: every household."""
+RANKING = ("certainty", "-unclaimed_monthly_total", "-to_verify_monthly_total", "position")
+
+
+def _results_visible(job: CaseloadScreening, membership: Membership | None) -> QuerySet[CaseloadResult]:
+    """The households of a job the member may see: the rows of an imported file (they name nobody in the
+    records) and the persons the member may see. ``membership`` is None for an operator on the server's command
+    line: every household."""
     from appui.people.models import person_visibility
 
     results = job.results.all()
     if membership is not None:
         results = results.filter(Q(person__isnull=True) | person_visibility(membership, "person__"))
-    return results.order_by("-unclaimed_monthly_total", "position")
+    return results
+
+
+def caseload_results(job: CaseloadScreening, *, membership: Membership | None) -> QuerySet[CaseloadResult]:
+    """Return every household kept by a job: probable first, then à vérifier, then to complete; by amount."""
+    return _results_visible(job, membership).order_by(*RANKING)
+
+
+def caseload_ranked_results(job: CaseloadScreening, *, membership: Membership | None) -> QuerySet[CaseloadResult]:
+    """Return the households assessed with rights found, by certainty then monthly amount."""
+    return _results_visible(job, membership).exclude(certainty=TO_COMPLETE).order_by(*RANKING)
+
+
+def caseload_to_complete(job: CaseloadScreening, *, membership: Membership | None) -> QuerySet[CaseloadResult]:
+    """Return the households the job could not assess ("informations à compléter"), in caseload order."""
+    return _results_visible(job, membership).filter(certainty=TO_COMPLETE).order_by("position")
+
+
+def to_complete_reasons(job: CaseloadScreening) -> list[tuple[str, int]]:
+    """Return why households could not be assessed: (missing input in French, number of households)."""
+    return [
+        (REASONS.get(code) or INPUTS.get(code, code), count) for code, count in (job.to_complete_reasons or {}).items()
+    ]
 
 
 def caseload_waiting_reason(job: CaseloadScreening) -> str:

@@ -47,8 +47,9 @@ def screening_run(
 ) -> Screening:
     """Screen the person's household, save the screening (inputs, engine versions, legislation date) and journal it.
 
-    Each right found and not already received gets a follow-up ("à demander"); a right found again keeps its
-    follow-up status, with the new estimate.
+    Each probable right found and not already received gets a follow-up ("à demander"); a right found again keeps
+    its follow-up status, with the new estimate. A right "à vérifier" gets none until the missing inputs are given:
+    its amount rests on an assumption and would be counted in the euros still to claim.
     """
     _check_may_screen(membership)
     if person.structure_id != membership.structure_id:
@@ -76,6 +77,8 @@ def screening_run(
     screening.results = [r.to_json() for r in outcome.rights]
     screening.save()
     for right in outcome.unclaimed:
+        if not right.is_probable:
+            continue
         follow_up, created = RightFollowUp.objects.get_or_create(
             person=person,
             benefit=right.benefit,
@@ -300,8 +303,12 @@ def caseload_results_export(*, membership: Membership | None, job: CaseloadScree
             rank=rank,
             reference=r.reference,
             line=r.line,
+            certainty=r.certainty,
             monthly_total=r.unclaimed_monthly_total,
+            to_verify_total=r.to_verify_monthly_total,
             rights=r.rights,
+            to_verify=r.to_verify_benefits,
+            missing=r.missing_labels,
             assumptions=r.assumptions,
         )
         for rank, r in enumerate(results, start=1)

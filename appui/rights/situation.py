@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import catalogue
+from .certainty import of
 from .enums import Activity, Disability, ResourceKind, Schooling
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class Assumption:
 
     code: str
     message: str
+    # Who the missing input is about ("la personne", a first name…), empty for the whole household.
+    subject: str = ""
 
 
 @dataclass
@@ -102,6 +105,8 @@ class HouseholdAnswers:
     # {} means "receives none of them", None "not known".
     benefits_received: dict[str, float] | None = None
     others_not_counted: list[str] = field(default_factory=list)
+    # False when the record does not say whether the person lives in a couple (family situation not given).
+    household_known: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """Return the answers as JSON-serialisable data (dates as ISO strings)."""
@@ -258,6 +263,7 @@ def answers_from_record(
     if len(adults) == 1 and person.family_situation in COUPLE_SITUATIONS:
         adults.append(AdultAnswers(label="le conjoint ou la conjointe"))
     return HouseholdAnswers(
+        household_known=bool(person.family_situation) or len(adults) == 2,
         adults=adults,
         children=children,
         housing_status=person.housing_status or None,
@@ -280,8 +286,8 @@ def resolve(answers: HouseholdAnswers, *, period: str) -> Situation:
         raise ValueError("Une date de naissance doit être comprise entre 1900 et le mois simulé.")
     assumptions: list[Assumption] = []
 
-    def assume(code: str, message: str) -> None:
-        assumptions.append(Assumption(code=code, message=message))
+    def assume(code: str, message: str, subject: str = "") -> None:
+        assumptions.append(Assumption(code=code, message=message, subject=subject))
 
     received_codes = answers.benefits_received
     if received_codes is None:
@@ -304,7 +310,7 @@ def resolve(answers: HouseholdAnswers, *, period: str) -> Situation:
             schooling = schooling_for_age(child.birth_date, day)
             assume(
                 "schooling",
-                f"Scolarité de {child.label} non renseignée : « {SCHOOLING_LABELS[schooling]} » supposée "
+                f"Scolarité {of(child.label)} non renseignée : « {SCHOOLING_LABELS[schooling]} » supposée "
                 "d'après son âge.",
             )
         persons.append(
@@ -372,6 +378,12 @@ def resolve(answers: HouseholdAnswers, *, period: str) -> Situation:
     elif rfr < 0:
         raise ValueError("Le revenu fiscal de référence ne peut pas être négatif.")
 
+    if not answers.household_known:
+        assume(
+            "household",
+            "Situation familiale non renseignée sur la fiche : le foyer est supposé être celui de la fiche "
+            "(sans conjoint ou conjointe s'il n'y est pas).",
+        )
     if answers.others_not_counted:
         assume(
             "others",
@@ -413,21 +425,23 @@ def _resolve_adult(adult: AdultAnswers, index: int, day: datetime.date, assume: 
     if birth_date is None and adult.birth_year:
         birth_date = datetime.date(adult.birth_year, 7, 1)
         assume(
-            "birth_date", f"Date de naissance de {label} incomplète : le 1er juillet {adult.birth_year} est supposé."
+            "birth_year",
+            f"Date de naissance {of(label)} incomplète : le 1er juillet {adult.birth_year} est supposé.",
+            label,
         )
     elif birth_date is None:
         birth_date = datetime.date(day.year - DEFAULT_ADULT_AGE, day.month, 1)
-        assume("birth_date", f"Âge de {label} non renseigné : {DEFAULT_ADULT_AGE} ans supposés.")
+        assume("birth_date", f"Âge {of(label)} non renseigné : {DEFAULT_ADULT_AGE} ans supposés.", label)
     activity = adult.activity
     if activity is None:
         activity = INACTIVE
-        assume("activity", f"Activité de {label} non renseignée : « sans activité » supposée.")
+        assume("activity", f"Activité {of(label)} non renseignée : « sans activité » supposée.", label)
     elif activity not in ACTIVITIES:
         raise ValueError(f"Activité inconnue : {activity}.")
     resources = adult.resources
     if resources is None:
         resources = {}
-        assume("resources", f"Ressources de {label} non renseignées : supposées nulles.")
+        assume("resources", f"Ressources {of(label)} non renseignées : supposées nulles.", label)
     for kind, amount in resources.items():
         if kind not in RESOURCE_KINDS:
             raise ValueError(f"Ressource inconnue : {kind}.")
@@ -436,15 +450,16 @@ def _resolve_adult(adult: AdultAnswers, index: int, day: datetime.date, assume: 
     disability = adult.disability
     if disability is None:
         disability = "aucun"
-        assume("disability", f"Taux d'incapacité de {label} non renseigné : aucun taux reconnu supposé.")
+        assume("disability", f"Taux d'incapacité {of(label)} non renseigné : aucun taux reconnu supposé.", label)
     elif disability not in DISABILITY_RATE:
         raise ValueError(f"Taux d'incapacité inconnu : {disability}.")
     if disability == "50_79":
         # CSS L821-2: below 80 %, the AAH also needs a "restriction substantielle et durable d'accès à l'emploi".
         assume(
             "disability_restriction",
-            f"Taux d'incapacité de {label} entre 50 et 79 % : la restriction substantielle et durable d'accès à "
+            f"Taux d'incapacité {of(label)} entre 50 et 79 % : la restriction substantielle et durable d'accès à "
             "l'emploi (condition de l'AAH, reconnue par la CDAPH) est supposée reconnue.",
+            label,
         )
     ass_condition = adult.ass_condition
     if ass_condition is None:
@@ -452,8 +467,9 @@ def _resolve_adult(adult: AdultAnswers, index: int, day: datetime.date, assume: 
         if activity == JOBSEEKER:
             assume(
                 "ass_condition",
-                f"Durée de travail passée de {label} non renseignée : la condition de l'ASS (5 ans de travail "
+                f"Durée de travail passée {of(label)} non renseignée : la condition de l'ASS (5 ans de travail "
                 "dans les 10 dernières années) est supposée non remplie.",
+                label,
             )
     return PersonInput(
         key="demandeur" if index == 0 else "conjoint",

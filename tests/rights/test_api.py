@@ -104,12 +104,19 @@ def test_a_caseload_is_launched_then_read_with_its_ranked_results_and_line_error
     assert launched["status"] == "en_attente" and launched["url"].endswith(f"/caseload-screenings/{launched['id']}/")
     job = api.get(launched["url"]).json()
     assert job["status"] == "terminee" and job["progress_percent"] == 100
-    assert (job["total"], job["with_rights"], job["error_count"]) == (8, 4, 3)
+    # A4 left its resources blank: it is not assessed but listed apart, with what is missing.
+    assert (job["total"], job["with_rights"], job["to_complete"], job["error_count"]) == (8, 3, 1, 3)
+    assert job["to_complete_reasons"] == {"resources": 1}
     assert [e["line"] for e in job["errors"]] == [7, 8, 9]
     results = api.get(job["results_url"]).json()
     assert results["count"] == 4
-    totals = [r["unclaimed_monthly_total"] for r in results["results"]]
+    assessed = [r for r in results["results"] if r["certainty"] != "a_completer"]
+    totals = [r["unclaimed_monthly_total"] for r in assessed]
     assert totals == sorted(totals, reverse=True)
+    last = results["results"][-1]
+    assert last["reference"] == "A4" and last["certainty"] == "a_completer"
+    assert last["missing"] == ["ressources de la personne"] and last["rights"] == {}
+    assert last["unclaimed_monthly_total"] == 0
     assert CaseloadScreening.objects.get().source_csv == ""
 
 

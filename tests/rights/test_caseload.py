@@ -14,6 +14,7 @@ from appui.audit.enums import AuditAction
 from appui.audit.models import AuditEvent
 from appui.rights import services
 from appui.rights.caseload import chunk_bounds, entries_from_csv, run_caseload
+from appui.rights.certainty import PROBABLE, TO_COMPLETE
 from appui.rights.csv_format import CsvFormatError, RowError, parse_row, read_rows, template_text
 from appui.rights.enums import CaseloadSource, CaseloadStatus
 from appui.rights.exports import to_csv, to_xlsx
@@ -94,7 +95,10 @@ def test_empty_cells_are_unknown_and_become_assumptions(engine):
     a4 = next(f for f in outcome.findings if f.reference == "A4")
     assert any("Ressources de la personne non renseignées" in a for a in a4.assumptions)
     assert any("Revenu fiscal de référence" in a for a in a4.assumptions)
-    assert "aah" in a4.rights
+    # Without its resources the household is not assessed: no amount is kept, what is missing is named.
+    assert a4.certainty == TO_COMPLETE and a4.rights == {} and a4.monthly_total == 0
+    assert a4.missing == ("resources:0",)
+    assert outcome.findings[-1] is a4  # listed after every household assessed
 
 
 def test_bad_rows_never_stop_nor_change_the_others(engine):
@@ -163,14 +167,16 @@ def test_the_background_job_runs_a_csv_and_keeps_results_counts_and_line_errors(
     seen = []
     job = services.caseload_screening_run(job_id=job.pk, progress=lambda done, total: seen.append((done, total)))
     assert job.status == CaseloadStatus.DONE and seen[-1] == (8, 8)
-    assert (job.total, job.processed, job.with_rights, job.error_count) == (8, 8, 4, 3)
+    assert (job.total, job.processed, job.with_rights, job.to_complete, job.error_count) == (8, 8, 3, 1, 3)
+    assert job.to_complete_reasons == {"resources": 1}
     assert [e["line"] for e in job.errors] == [7, 8, 9]
     assert job.source_csv == ""  # the uploaded file is not kept
     assert len(job.period) == 7 and job.engine_versions["openfisca-france"] == "176.1.8"
     results = list(caseload_results(job, membership=None))
     assert len(results) == 4
-    totals = [r.unclaimed_monthly_total for r in results]
+    totals = [r.unclaimed_monthly_total for r in results[:3]]
     assert totals == sorted(totals, reverse=True)
+    assert results[-1].reference == "A4" and results[-1].missing_labels == ["ressources de la personne"]
     event = AuditEvent.objects.get(action=AuditAction.CASELOAD_SCREENING)
     assert event.actor == worker.user and event.object_id == str(job.pk)
     again = services.caseload_screening_run(job_id=job.pk)
@@ -193,6 +199,8 @@ def test_the_structure_job_uses_the_last_screening_or_the_record_and_only_this_s
     results = {r.person_id: r for r in job.results.all()}
     assert results[with_screening.pk].rights["rsa"] == 573.49 and results[with_screening.pk].assumptions == []
     assert any("Ressources" in a for a in results[record_only.pk].assumptions)
+    assert results[record_only.pk].certainty == TO_COMPLETE and results[record_only.pk].rights == {}
+    assert results[with_screening.pk].certainty == PROBABLE
     assert results[with_screening.pk].reference == with_screening.file_number
 
 
@@ -250,7 +258,8 @@ def test_the_command_line_runs_a_file_with_a_progress_bar_and_writes_the_results
         str(output),
     )
     captured = capsys.readouterr()
-    assert "6 foyers examinés" in captured.out and "4 avec des droits probables" in captured.out
+    assert "6 foyers examinés" in captured.out and "3 avec des droits non demandés" in captured.out
+    assert "1 foyer(s) à compléter" in captured.out
     assert "ligne 7 (B1)" in captured.out
     assert "[##############################]" in captured.err and "foyers/s" in captured.err
     assert zipfile.is_zipfile(output)

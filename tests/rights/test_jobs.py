@@ -49,7 +49,7 @@ def member(structure, member_of):
 def reference(engine):
     """The households found by screening the same rows in one process, by line: what every run must store."""
     outcome = run_caseload(entries_from_csv(read_rows(csv_text(ROWS))), period=_period(), engine=engine, workers=1)
-    return {f.line: (f.reference, f.monthly_total, f.rights) for f in outcome.findings}
+    return {f.line: (f.reference, f.monthly_total, f.rights, f.certainty, list(f.missing)) for f in outcome.findings}
 
 
 def _period():
@@ -66,7 +66,7 @@ def _launch(member, rows=ROWS):
 
 def _stored(job):
     return {
-        r.line: (r.reference, float(r.unclaimed_monthly_total), r.rights)
+        r.line: (r.reference, float(r.unclaimed_monthly_total), r.rights, r.certainty, r.missing_inputs)
         for r in CaseloadResult.objects.filter(job=job)
     }
 
@@ -97,12 +97,13 @@ def test_a_job_is_cut_into_chunk_tasks_that_advance_its_progress_and_store_every
     job.refresh_from_db()
     assert job.status == CaseloadStatus.DONE and job.processed == 13 and job.finished_at >= job.started_at
     assert all(c.status == ChunkStatus.DONE and c.attempts == 1 and c.entries is None for c in job.chunks.all())
-    assert _stored(job) == reference and job.with_rights == len(reference)
+    assert _stored(job) == reference
+    assert job.with_rights + job.to_complete == len(reference) and job.to_complete == 3  # A4 of each copy
     assert [e["line"] for e in job.errors] == [14] and job.error_count == 1
     positions = list(CaseloadResult.objects.filter(job=job).values_list("position", flat=True))
     assert len(positions) == len(set(positions))
-    totals = [r.unclaimed_monthly_total for r in caseload_results(job, membership=None)]
-    assert totals == sorted(totals, reverse=True)
+    ranking = [(r.certainty, -r.unclaimed_monthly_total) for r in caseload_results(job, membership=None)]
+    assert ranking == sorted(ranking)
 
 
 def test_the_database_refuses_a_household_stored_twice(member, engine):

@@ -88,7 +88,7 @@ def test_a_screening_is_saved_with_inputs_versions_and_legislation_then_shown_in
     assert screening.situation["persons"][0]["activity"] == "inactif"
     assert AuditEvent.objects.filter(action=AuditAction.SCREENING_RUN, person_id=tenant.pk).count() == 1
     page = text(client.get(response["Location"]))
-    assert "Droits probables non demandés" in page
+    assert "Droits probables : en tout, environ" in page and 'data-certainty="a_verifier"' not in page
     assert "573,49\xa0€ par mois" in page  # French format, and the frequency said
     assert "par an" in page and "Chèque énergie" in page  # a yearly amount shown as yearly
     assert "Toutes les informations nécessaires ont été données : aucune hypothèse." in page
@@ -226,10 +226,12 @@ def test_a_caseload_file_is_screened_in_the_background_then_shown_sorted_with_li
     job = CaseloadScreening.objects.get()
     assert response["Location"] == reverse("web:rights_caseload_detail", args=[job.pk])
     page = text(client.get(response["Location"]))
-    assert "Repérage terminé" in page and "8 foyers examinés" in page and "4 avec des droits probables" in page
+    assert "Repérage terminé" in page and "8 foyers examinés" in page and "3 avec des droits non demandés" in page
+    assert "1 foyer n'a pas pu être évalué (informations à compléter). Il manque les ressources pour 1 foyer." in page
     assert "Lignes en erreur (3)" in page and "n'est pas une date" in page
-    ranks = [int(rank) for rank in re.findall(r"<tr>\s*<td>(\d+)</td>", page)]
-    assert ranks == [1, 2, 3, 4, 7, 8, 9]  # the households by rank, then the lines in error
+    ranks = [int(rank) for rank in re.findall(r"<tr[^>]*>\s*<td>(\d+)</td>", page)]
+    assert ranks == [1, 2, 3, 7, 8, 9]  # the households assessed by rank, then the lines in error
+    assert re.search(r'<tr data-certainty="a_completer">\s*<td>A4 .*?</td>\s*<td>ressources de la personne</td>', page)
     csv_export = client.get(reverse("web:rights_caseload_export_csv", args=[job.pk]))
     assert csv_export["Content-Type"].startswith("text/csv") and csv_export.content.decode().startswith("\ufeffRang;")
     xlsx = client.get(reverse("web:rights_caseload_export_xlsx", args=[job.pk]))

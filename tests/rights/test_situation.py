@@ -145,7 +145,7 @@ def test_a_birth_year_alone_gives_the_first_of_july_and_says_so():
     )
     situation = resolve(complete(adults=[adult]), period=PERIOD)
     assert situation.persons[0].birth_date == datetime.date(1962, 7, 1)
-    assert codes(situation) == ["birth_date"]
+    assert codes(situation) == ["birth_year"]
 
 
 def test_a_jobseeker_without_the_ass_condition_answer_is_an_assumption():

@@ -109,10 +109,31 @@ class SituationSerializer(BoundedSerializer):
         )
 
 
+# One choice set for a right, a screening and a caseload household (one name in the OpenAPI document).
+CERTAINTY_CHOICES = ["probable", "a_verifier", "a_completer"]
+CERTAINTY_HELP = (
+    "probable : tout ce dont le résultat dépend est connu ; a_verifier : il dépend d'une information inconnue "
+    "(nommée dans missing), son montant n'est qu'indicatif et n'est compté dans aucun total ; a_completer : le "
+    "foyer n'a pas pu être évalué (ressources ou composition du foyer inconnues)."
+)
+
+
 class RightSerializer(BoundedSerializer):
     benefit = serializers.ChoiceField(Benefit.choices)
     label = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True, coerce_to_string=False)
+    certainty = serializers.ChoiceField(
+        CERTAINTY_CHOICES, help_text=CERTAINTY_HELP + " Un droit est probable ou à vérifier."
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Informations inconnues dont ce résultat dépend."
+    )
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="Montant dans sa fréquence ; seulement indicatif quand certainty vaut a_verifier.",
+    )
     frequency = serializers.CharField(help_text="mensuel, annuel, ou aucun (droit sans montant).")
     monthly_amount = serializers.DecimalField(
         max_digits=10, decimal_places=2, coerce_to_string=False, help_text="Équivalent mensuel compté dans le total."
@@ -132,7 +153,23 @@ class ScreeningResultSerializer(BoundedSerializer):
     period = serializers.CharField()
     engine = serializers.CharField()
     engine_versions = serializers.DictField(child=serializers.CharField())
-    unclaimed_monthly_total = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=False)
+    certainty = serializers.ChoiceField(CERTAINTY_CHOICES, help_text=CERTAINTY_HELP)
+    to_complete = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Informations sans lesquelles le foyer ne peut pas être évalué (vide si le foyer l'a été).",
+    )
+    unclaimed_monthly_total = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        help_text="Droits probables non demandés, par mois : les droits à vérifier n'y sont jamais comptés.",
+    )
+    to_verify_monthly_total = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        help_text="Droits à vérifier non demandés, par mois : montants indicatifs, à part.",
+    )
     rights = RightSerializer(many=True)
     assumptions = AssumptionSerializer(many=True)
 
@@ -166,10 +203,21 @@ class CaseloadSerializer(BoundedSerializer):
     total = serializers.IntegerField()
     processed = serializers.IntegerField()
     progress_percent = serializers.IntegerField()
-    with_rights = serializers.IntegerField()
+    with_rights = serializers.IntegerField(help_text="Foyers évalués avec des droits non demandés.")
+    to_verify = serializers.IntegerField(help_text="Dont foyers avec au moins un droit à vérifier.")
+    to_complete = serializers.IntegerField(help_text="Foyers non évalués : informations à compléter.")
+    to_complete_reasons = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=(
+            "Information manquante (resources : ressources, household : composition du foyer) → nombre de "
+            "foyers non évalués pour cette raison."
+        ),
+    )
     error_count = serializers.IntegerField()
     errors = CaseloadErrorSerializer(many=True, help_text="Les 100 premières lignes en erreur.")
-    unclaimed_monthly_total = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    unclaimed_monthly_total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, help_text="Droits probables seulement, par mois."
+    )
     duration_seconds = serializers.FloatField(allow_null=True)
     failure_message = serializers.CharField()
     engine_versions = serializers.DictField(child=serializers.CharField())
@@ -180,6 +228,16 @@ class CaseloadResultSerializer(BoundedSerializer):
     reference = serializers.CharField()
     line = serializers.IntegerField(allow_null=True)
     person_id = serializers.IntegerField(allow_null=True)
+    certainty = serializers.ChoiceField(CERTAINTY_CHOICES, source="certainty_code", help_text=CERTAINTY_HELP)
     unclaimed_monthly_total = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
-    rights = serializers.DictField(help_text="Code → montant dans sa fréquence (null : droit sans montant).")
+    to_verify_monthly_total = serializers.DecimalField(max_digits=10, decimal_places=2, coerce_to_string=False)
+    rights = serializers.DictField(
+        help_text="Code → montant dans sa fréquence (null : droit sans montant). Vide pour un foyer à compléter."
+    )
+    to_verify = serializers.ListField(
+        child=serializers.CharField(), source="to_verify_benefits", help_text="Codes des droits à vérifier."
+    )
+    missing = serializers.ListField(
+        child=serializers.CharField(), source="missing_labels", help_text="Informations manquantes."
+    )
     assumptions = serializers.ListField(child=serializers.CharField())

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from appui.people.access import default_purpose
 from appui.rights import services
 from appui.rights.access import access_caseload_screening, can_screen, record_caseload_results_read
+from appui.rights.certainty import CERTAINTY_CODES
 from appui.rights.engine import EngineError
 from appui.rights.models import CaseloadScreening
 from appui.rights.screening import current_period, screen
@@ -78,7 +79,10 @@ class ScreeningView(APIView):
             "period": period,
             "engine": outcome.engine,
             "engine_versions": outcome.engine_versions,
+            "certainty": CERTAINTY_CODES[outcome.certainty],
+            "to_complete": [item.label for item in outcome.to_complete],
             "unclaimed_monthly_total": outcome.unclaimed_monthly_total,
+            "to_verify_monthly_total": outcome.to_verify_monthly_total,
             "rights": rights,
             "assumptions": [{"code": a.code, "message": a.message} for a in outcome.situation.assumptions],
         }
@@ -126,7 +130,7 @@ class CaseloadDetailView(APIView):
 
 class CaseloadResultsView(APIView):
     @extend_schema(
-        summary="Foyers repérés, du plus grand montant mensuel au plus petit",
+        summary="Foyers repérés : probables, puis à vérifier, puis à compléter ; chacun par montant mensuel",
         responses=CaseloadResultSerializer(many=True),
     )
     def get(self, request: Request, job_pk: int) -> Response:

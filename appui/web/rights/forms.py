@@ -11,6 +11,7 @@ from django.forms import BoundField
 from appui.core.communes import validate_commune_code
 from appui.people.enums import HousingStatus
 from appui.rights.catalogue import catalogue
+from appui.rights.certainty import of
 from appui.rights.enums import Activity, CaseloadSource, Disability, ResourceKind, RightStatus, Schooling
 from appui.rights.situation import TENANT_STATUSES, AdultAnswers, ChildAnswers, HouseholdAnswers
 from appui.web.forms import AppuiForm, InlineRadioSelect
@@ -118,7 +119,7 @@ class ScreeningForm(AppuiForm):
         )
         names.append(name)
         self._group(
-            f"Ressources et situation de {who}",
+            f"Ressources et situation {of(who)}",
             "Montants nets, en moyenne par mois sur les 3 derniers mois. Indiquez 0 s'il n'y en a pas ; laissez "
             "vide si vous ne savez pas : le résultat dira ce qui a été supposé.",
             names,
@@ -128,7 +129,7 @@ class ScreeningForm(AppuiForm):
         name = f"enfant{index}_schooling"
         earlier = [c.schooling for c in (previous.children if previous else []) if c.birth_date == child.birth_date]
         self.fields[name] = forms.ChoiceField(
-            label=f"Scolarité de {child.label} (né·e le {child.birth_date:%d/%m/%Y})",
+            label=f"Scolarité {of(child.label)} (né·e le {child.birth_date:%d/%m/%Y})",
             choices=[(UNKNOWN, "Je ne sais pas (d'après l'âge)"), *Schooling.choices],
             required=False,
             initial=earlier[0] if earlier and earlier[0] else UNKNOWN,

@@ -27,18 +27,21 @@ from appui.rights.access import (
     record_screening_view,
 )
 from appui.rights.catalogue import catalogue
+from appui.rights.certainty import essential_missing, missing_inputs
 from appui.rights.csv_format import template_text
 from appui.rights.enums import CaseloadStatus
 from appui.rights.models import CaseloadScreening, Screening
-from appui.rights.results import RightEstimate, inputs_used
+from appui.rights.results import RightEstimate, assess, inputs_used, unclaimed_monthly_total
 from appui.rights.selectors import (
-    caseload_results,
+    caseload_ranked_results,
+    caseload_to_complete,
     caseload_waiting_reason,
     latest_screening,
     person_follow_ups,
     person_screenings,
     recent_caseload_screenings,
     secured_summary,
+    to_complete_reasons,
 )
 from appui.rights.situation import HouseholdAnswers, answers_from_record
 from appui.web.middleware import membership_required
@@ -95,7 +98,12 @@ def rights_screening(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 def _rights(screening: Screening) -> list[RightEstimate]:
-    return [RightEstimate.from_json(r) for r in screening.results]
+    """Return the screening's rights with their certainty, read again from its assumptions (older screenings too)."""
+    return assess([RightEstimate.from_json(r) for r in screening.results], screening.assumptions)
+
+
+def _to_complete(screening: Screening) -> list[str]:
+    return [item.label for item in essential_missing(missing_inputs(screening.assumptions))]
 
 
 @require_GET
@@ -135,6 +143,10 @@ def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResp
             "screening": screening,
             "person": screening.person,
             "unclaimed": unclaimed,
+            "probable_total": unclaimed_monthly_total(rights),
+            "to_verify_count": sum(1 for r in rights if not r.received and not r.is_probable),
+            "to_complete": _to_complete(screening),
+            "household_unknown": any(a.get("code") == "household" for a in screening.assumptions),
             "received": [r for r in rights if r.received],
             "assumptions": screening.assumptions,
             "inputs_used": inputs_used(screening.situation),
@@ -161,6 +173,7 @@ def rights_screening_print(request: HttpRequest, screening_pk: int) -> HttpRespo
             "screening": screening,
             "person": screening.person,
             "rights": rights,
+            "to_complete": _to_complete(screening),
             "assumptions": screening.assumptions,
             "structure": membership.structure,
             "today": timezone.localdate(),
@@ -243,7 +256,12 @@ def rights_caseload(request: HttpRequest) -> HttpResponse:
 
 
 def _job_context(job: CaseloadScreening) -> dict[str, Any]:
-    return {"job": job, "running": not job.is_finished, "waiting_reason": caseload_waiting_reason(job)}
+    return {
+        "job": job,
+        "running": not job.is_finished,
+        "waiting_reason": caseload_waiting_reason(job),
+        "to_complete_reasons": to_complete_reasons(job),
+    }
 
 
 @require_GET
@@ -253,14 +271,17 @@ def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
     membership = _membership(request)
     job = access_caseload_screening(membership=membership, pk=job_pk)
     _check_role(membership)
-    page = Paginator(caseload_results(job, membership=membership).select_related("person"), 50).get_page(
+    page = Paginator(caseload_ranked_results(job, membership=membership).select_related("person"), 50).get_page(
         request.GET.get("page")
+    )
+    incomplete = Paginator(caseload_to_complete(job, membership=membership).select_related("person"), 50).get_page(
+        request.GET.get("page_a_completer")
     )
     record_caseload_results_read(
         actor=membership.user,
         structure=membership.structure,
         purpose=default_purpose(membership),
-        results=page.object_list,
+        results=[*page.object_list, *incomplete.object_list],
     )
     return render(
         request,
@@ -268,6 +289,7 @@ def rights_caseload_detail(request: HttpRequest, job_pk: int) -> HttpResponse:
         {
             **_job_context(job),
             "page": page,
+            "incomplete": incomplete,
             "first_rank": page.start_index(),
             "benefits": list(catalogue().values()),
             "done": job.status == CaseloadStatus.DONE,

@@ -42,7 +42,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démo chargée : {counts['structures']} structures, {counts['users']} comptes, "
-                f"{counts['persons']} personnes, {counts['accompaniments']} accompagnements, "
+                f"{counts['persons']} personnes, {counts['screenings']} simulations des droits, "
+                f"{counts['accompaniments']} accompagnements, "
                 f"{counts['places']} lieux dans l'annuaire, {counts['referrals']} orientations."
             )
         )

@@ -72,8 +72,10 @@ class Command(BaseCommand):
             raise CommandError(job.failure_message or f"Le repérage {job.pk} n'a pas abouti.")
         self.stdout.write(
             f"Repérage {job.pk} : {job.total} foyers examinés en {job.duration_seconds:.1f} s, "
-            f"{job.with_rights} avec des droits probables non demandés "
-            f"({job.unclaimed_monthly_total} € par mois au total), {job.error_count} ligne(s) en erreur."
+            f"{job.with_rights} avec des droits non demandés "
+            f"({job.unclaimed_monthly_total} € par mois de droits probables, dont {job.to_verify} foyer(s) avec des "
+            f"droits à vérifier non comptés), {job.to_complete} foyer(s) à compléter (non évalués), "
+            f"{job.error_count} ligne(s) en erreur."
         )
         for error in job.errors[:20]:
             self.stdout.write(f"  ligne {error['line']} ({error['reference']}) : {error['message']}")
