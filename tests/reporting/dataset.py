@@ -26,7 +26,7 @@ from tests.people.factories import PersonFactory
 from tests.places.factories import OwnPlaceFactory
 from tests.rights.factories import RightFollowUpFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()  # Paris: between 23:00 and midnight UTC the dates differ
 START = TODAY - datetime.timedelta(days=20)
 
 
