@@ -20,6 +20,13 @@ that database: give it a new, empty, throwaway database; the script refuses one 
 3. Verification: ``--events`` sealed events are written and linked, then ``verify_audit`` checks them all.
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import argparse
 import multiprocessing
 import os

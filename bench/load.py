@@ -25,6 +25,13 @@ Check it at a tiny size (about two minutes)::
    p95 under 150 ms, statistics under 1 s, no error). Servers are stopped at the end; the database is left as is.
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import argparse
 import csv
 import datetime
@@ -220,6 +227,9 @@ def fill(structure, memberships, persons: int, accompaniments: int, rng: random.
         print(f"  {min(start + batch, persons):>9} personnes ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     ids = list(Person.objects.filter(structure=structure).values_list("pk", flat=True))
     authors = [m.user_id for m in memberships]
+    from appui.places.models import Place
+
+    place_id = Place.objects.of_structure(structure.pk).order_by("id").values_list("pk", flat=True).first()
     for start in range(0, accompaniments, batch * 5):
         rows = []
         for _ in range(start, min(start + batch * 5, accompaniments)):
@@ -231,7 +241,8 @@ def fill(structure, memberships, persons: int, accompaniments: int, rng: random.
                     author_id=rng.choice(authors),
                     date=day,
                     duration_minutes=rng.choice([15, 20, 30, 45, 60]),
-                    place="sur_place",
+                    place_kind="lieu_activite",
+                    place_id=place_id,
                     themes=rng.sample(THEMES, rng.randint(1, 2)),
                     mode=rng.choice(["fait_avec", "information", "orientation"]),
                     notes="Point sur le dossier, pièces à apporter la prochaine fois." if rng.random() < 0.1 else "",

@@ -8,6 +8,13 @@ statistics when that page exists. Request names are the kinds of page reported b
 between two actions.
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import base64
 import hashlib
 import hmac
@@ -26,6 +33,7 @@ from locust import HttpUser, between, events, task
 PLAN = json.loads(open(os.environ["APPUI_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115, PTH123
 _accounts = itertools.cycle(PLAN["logins"])
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_WHERE = re.compile(r'name="where" value="(lieu-\d+)"')
 
 
 WARM_UP = float(os.environ.get("APPUI_LOAD_WARMUP", "20"))
@@ -94,15 +102,14 @@ class SocialWorker(HttpUser):
         person = self._person()
         form = self.client.get(f"/personnes/{person}/accompagnements/nouveau/", name="saisie (formulaire)")
         match = _CSRF.search(form.text)
+        place = _WHERE.search(form.text)  # the structure's first place, as quick entry pre-selects it
         with self.client.post(
             f"/personnes/{person}/accompagnements/nouveau/",
             {
                 "csrfmiddlewaretoken": match.group(1) if match else self._csrf(),
                 "date": time.strftime("%Y-%m-%d"),
-                "duration_minutes": "30",
-                "place": "sur_place",
-                "kind": "individuel",
-                "participants": "1",
+                "duration": "30",
+                "where": place.group(1) if place else "",
                 "themes": ["papiers"],
                 "mode": "fait_avec",
                 "notes": "Aide à la déclaration trimestrielle.",

@@ -20,6 +20,13 @@ a database that already holds tables.
    ``--requests`` measured requests per kind (fewer once ``--budget`` seconds are used, at least 20).
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import argparse
 import csv
 import hashlib

@@ -38,6 +38,13 @@ Latencies are wall-clock times (p50, p95); throughput is households per second; 
 Nothing is downloaded; the Web API server listens on 127.0.0.1 only.
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import argparse
 import csv
 import datetime

@@ -20,6 +20,13 @@ seconds, after at least 20 requests), so the whole run stays within a few minute
 The "n" column tells how many were made; "results" is the count the page shows.
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import argparse
 import datetime
 import os

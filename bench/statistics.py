@@ -22,6 +22,13 @@ activity of the 24 months (the export function the page streams, over all struct
 and the peak resident memory of the process during the export (sampled every 10 ms, with psutil).
 """
 
+import sys as _sys
+from pathlib import Path as _Path
+
+# This folder holds statistics.py: it must not shadow the standard library's statistics module.
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+
 import argparse
 import datetime
 import json
@@ -33,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -100,6 +108,7 @@ def create_structures(count: int):  # type: ignore[no-untyped-def]
     from appui.accounts.enums import Role, StructureType
     from appui.accounts.services import membership_create, structure_create, user_create
     from appui.places.models import Place
+    from appui.places.services import OWN_PLACES_SOURCE
     from appui.reporting.models import StatisticsSharing
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -110,7 +119,13 @@ def create_structures(count: int):  # type: ignore[no-untyped-def]
         )
         StatisticsSharing.objects.create(structure=structure, with_departement=True, with_epci=True)
         for name in ("Antenne nord", "Antenne sud"):
-            Place.objects.create(structure=structure, name=name, commune_code=structure.commune_code)
+            Place.objects.create(
+                structure=structure,
+                name=name,
+                commune_code=structure.commune_code,
+                source=OWN_PLACES_SOURCE,
+                source_id=uuid.uuid4().hex,
+            )
         members = [
             membership_create(
                 user=user_create(email=f"m{i}-{j}@appui.invalid", first_name="Membre", last_name=f"{i}-{j}"),
@@ -164,6 +179,7 @@ ACTIVITY_COLUMNS = (
     "place_commune_code", "remote_channel", "kind", "participants", "workshop_title", "workshop_level", "equipment",
     "themes", "online_services", "mode", "autonomy", "procedure_status", "referred_to", "outcome", "next_step",
     "follow_up_date", "follow_up_done", "notes", "notes_under_secrecy", "private_note", "created_at", "updated_at",
+    "row_uid", "version",
 )  # fmt: skip
 PARTICIPATION_COLUMNS = (
     "id", "accompaniment_id", "structure_id", "date", "person_id", "followed", "gender", "age_band", "social_status",
@@ -203,6 +219,7 @@ def generate(structures, persons, total: int, months: int, rng: random.Random) -
                 "collectif" if workshop else "individuel", len(beneficiaries) + anonymous,
                 "Atelier" if workshop else "", "", json.dumps(rng.choice(EQUIPMENT)), json.dumps(themes), "[]",
                 "fait_avec" if workshop else rng.choice(MODES), "", "", "", "", "", None, False, "", True, "", now, now,
+                uuid.UUID(int=rng.getrandbits(128), version=4), 1,
             )  # fmt: skip
             rows = []
             for pid, followed, gender, band, status, home in beneficiaries:
