@@ -47,6 +47,7 @@ def state(job_id: int) -> None:
             "total": job.total,
             "processed": job.processed,
             "with_rights": job.with_rights,
+            "to_complete": job.to_complete,
             "chunks": chunks,
             "tasks": tasks,
             "results": results,

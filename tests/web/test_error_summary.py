@@ -9,6 +9,8 @@ import html
 import re
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import get_resolver
 
 from appui.accounts.enums import Role
@@ -18,6 +20,16 @@ from tests.security.test_isolation_matrix import _url, _walk
 
 FIELD_ERROR = re.compile(r"fr-(input-group|fieldset|select-group)--error")
 SKIPPED_PREFIXES = ("admin/", "api/", "connexion/", "deconnexion/", "invitation/", "mot-de-passe-oublie/", "sante/")
+
+
+def _close(response):
+    """Close a download streamed from a temporary file, without letting request_finished close the test's
+    database connection (as the test client does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def _routes():
@@ -39,7 +51,7 @@ def test_every_refused_form_shows_an_error_summary_linking_to_its_fields(role, s
         client = logged_in_client(member)
         marker = "Texte-gardé-après-erreur"
         response = client.post(url, {"first_name": marker, "title": marker, "name": marker})
-        response.close()  # a download streamed from a temporary file
+        _close(response)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         page = html.unescape(response.content.decode())
