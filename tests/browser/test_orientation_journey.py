@@ -77,7 +77,7 @@ def orient_from_the_diagnostic(ui: UI) -> None:
     with page.expect_navigation():  # the same address answers again, with the error
         page.get_by_role("button", name="Enregistrer l'orientation").click()
     ui.wait_for_path(r"/personnes/\d+/orienter/\?.*")  # refused: no consent yet
-    expect(page.get_by_text("L'accord de la personne est nécessaire pour l'orienter.")).to_be_visible()
+    expect(page.get_by_text("L'accord de la personne est nécessaire pour l'orienter.", exact=True)).to_be_visible()
     consent = page.get_by_label("Accord oral de la personne, présente")
     consent.focus()
     ui.press("Space")

@@ -42,7 +42,7 @@ def test_statistics_page_of_the_manager_on_a_desktop(open_ui: Callable[..., UI])
     expect(page.get_by_role("img", name="Accompagnements par mois")).to_be_visible()
     page.emulate_media(media="screen")
     ui.goto("/statistiques/partage/")
-    ui.goto("/lieux/")
+    ui.goto("/structure/lieux/")
     ui.goto("/ateliers/nouveau/")
 
 
