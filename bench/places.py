@@ -154,8 +154,9 @@ def write_file(path: Path, count: int, rng: random.Random) -> dict[str, str]:
                 "modalites_accompagnement": "|".join(rng.sample(MODES, k=rng.randint(1, 3))),
             }
             writer.writerow([row.get(column, "") for column in COLUMNS])
-    populated = sorted(set(picked), key=lambda c: -c.population)
-    empty = next(c for c in communes if c.population < 300 and c not in set(picked) and c.departement == "69")
+    chosen = set(picked)  # once: rebuilding it for every commune made this quadratic
+    populated = sorted(chosen, key=lambda c: -c.population)
+    empty = next(c for c in communes if c.population < 300 and c not in chosen and c.departement == "69")
     return {"big": populated[0].code, "medium": populated[len(populated) // 20].code, "empty": empty.code}
 
 
