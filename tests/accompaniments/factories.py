@@ -1,6 +1,5 @@
-import datetime
-
 import factory
+from django.utils import timezone
 
 from appui.accompaniments.models import Accompaniment, Participation
 from appui.accompaniments.services import participation_categories
@@ -20,7 +19,7 @@ class AccompanimentFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     structure = factory.LazyAttribute(lambda o: o.person.structure)
     author = factory.SubFactory(UserFactory)
-    date = factory.LazyFunction(datetime.date.today)
+    date = factory.LazyFunction(timezone.localdate)
     duration_minutes = 30
     place_kind = "lieu_activite"
     place = factory.LazyAttribute(lambda o: Place.objects.of_structure(o.structure.pk).order_by("id").first())

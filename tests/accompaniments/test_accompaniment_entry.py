@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.accompaniments.models import Accompaniment
 from appui.accounts.enums import Role
@@ -25,7 +26,7 @@ def person(structure):
 def _minimal(**extra):
     """What a worker sends from the quick-entry screen: defaults are already filled in, one theme ticked."""
     data = {
-        "date": datetime.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "duration": "30",
         "where": FIRST_PLACE,
         "mode": "fait_avec",
@@ -38,7 +39,7 @@ def _minimal(**extra):
 @pytest.mark.django_db
 def test_quick_entry_form_is_prefilled_with_sensible_defaults(person, structure, member_of, client_for):
     page = _text(client_for(member_of(structure)).get(reverse("web:accompaniment_create", args=[person.pk])))
-    assert f'value="{datetime.date.today().isoformat()}"' in page
+    assert f'value="{timezone.localdate().isoformat()}"' in page
     place = Place.objects.of_structure(structure.pk).get()
     assert re.search(r'value="30"[^>]*checked', page)
     assert re.search(rf'value="lieu-{place.pk}"[^>]*checked', page)
@@ -56,7 +57,7 @@ def test_record_an_accompaniment_and_see_it_on_the_timeline(person, structure, m
             online_services=["ants"],
             autonomy="partiellement_autonome",
             outcome="Pré-demande faite",
-            follow_up_date=(datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+            follow_up_date=(timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
         ),
     )
     assert response.status_code == 302
@@ -78,7 +79,7 @@ def test_record_an_accompaniment_and_see_it_on_the_timeline(person, structure, m
     [
         (_minimal(themes=[]), "Ce champ est obligatoire"),
         (
-            _minimal(date=(datetime.date.today() + datetime.timedelta(days=1)).isoformat()),
+            _minimal(date=(timezone.localdate() + datetime.timedelta(days=1)).isoformat()),
             "ne peut pas être dans le futur",
         ),
         (_minimal(duration="autre"), "Indiquez la durée en minutes"),
@@ -109,7 +110,7 @@ def test_accueil_records_an_accompaniment_without_note_fields(person, structure,
 def test_dashboard_shows_today_recent_persons_and_my_follow_ups(person, structure, member_of, client_for):
     member = member_of(structure)
     client = client_for(member)
-    today = datetime.date.today()
+    today = timezone.localdate()
     client.post(reverse("web:accompaniment_create", args=[person.pk]), _minimal(follow_up_date=today.isoformat()))
     client.get(reverse("web:person_detail", args=[person.pk]))
     page = _text(client.get(reverse("web:dashboard")))

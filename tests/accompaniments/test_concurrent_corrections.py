@@ -1,11 +1,11 @@
 """The author correcting an activity in two tabs: the correction made from a stale form writes nothing."""
 
-import datetime
 import html
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.accompaniments.models import Accompaniment
 from appui.accompaniments.services import AnonymousParticipants, accompaniment_update, workshop_update
@@ -155,7 +155,7 @@ def test_notes_the_author_may_no_longer_read_are_neither_shown_nor_overwritten(s
 @pytest.mark.django_db
 def test_marking_a_follow_up_done_makes_an_open_form_stale_and_keeps_the_rest(authored, client_for):
     author, accompaniment = authored
-    Accompaniment.objects.filter(pk=accompaniment.pk).update(follow_up_date=datetime.date.today())
+    Accompaniment.objects.filter(pk=accompaniment.pk).update(follow_up_date=timezone.localdate())
     client = client_for(author)
     url = reverse("web:accompaniment_edit", args=[accompaniment.pk])
     version = _version(client.get(url))

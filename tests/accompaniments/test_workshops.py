@@ -6,6 +6,7 @@ import html
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.accompaniments.models import Accompaniment, Participation
 from appui.accounts.enums import Role
@@ -24,7 +25,7 @@ def _text(response) -> str:
 def _workshop(**extra):
     data = {
         "workshop_title": "Déjouer les arnaques",
-        "date": datetime.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "duration": "90",
         "where": FIRST_PLACE,
         "mode": "fait_avec",
@@ -107,7 +108,7 @@ def test_quick_entry_records_the_cra_fields(structure, member_of, client_for):
     client.post(
         reverse("web:accompaniment_create", args=[person.pk]),
         {
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "duration": "autre",
             "duration_custom": "25",
             "where": "domicile",
@@ -137,10 +138,10 @@ def test_an_earlier_activity_becomes_the_persons_first(structure, member_of, cli
     person = PersonFactory(structure=structure)
     url = reverse("web:accompaniment_create", args=[person.pk])
     base = {"duration": "30", "where": FIRST_PLACE, "mode": "fait_avec", "themes": ["email"]}
-    client.post(url, {**base, "date": datetime.date.today().isoformat()})
-    client.post(url, {**base, "date": (datetime.date.today() - datetime.timedelta(days=9)).isoformat()})
+    client.post(url, {**base, "date": timezone.localdate().isoformat()})
+    client.post(url, {**base, "date": (timezone.localdate() - datetime.timedelta(days=9)).isoformat()})
     first = Participation.objects.get(person=person, is_first=True)
-    assert first.accompaniment.date == datetime.date.today() - datetime.timedelta(days=9)
+    assert first.accompaniment.date == timezone.localdate() - datetime.timedelta(days=9)
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.accompaniments.models import Accompaniment
 from appui.core import crypto
@@ -63,7 +64,7 @@ def _write_canaries(client, structure):
     client.post(
         reverse("web:accompaniment_create", args=[person.pk]),
         {
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "duration": "15",
             "where": FIRST_PLACE,
             "mode": "fait_avec",
@@ -304,7 +305,7 @@ def test_situation_household_diagnostics_mandates_and_reports_are_encrypted_at_r
             "service": "caf",
             "step": "CANARI-etape",
             "error_message": "CANARI-message",
-            "occurred_on": datetime.date.today(),
+            "occurred_on": timezone.localdate(),
         },
         screenshot=SimpleUploadedFile("capture.png", png(30, 10), content_type="image/png"),
     )

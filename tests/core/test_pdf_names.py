@@ -27,7 +27,7 @@ def _pdfs_of(person, worker, dpo, client_for) -> dict[str, str]:
     )
     revocation = mandate_revoke(membership=worker, mandate=mandate, categories=["papiers"], reason="à sa demande")
     AccompanimentFactory(person=person, author=worker.user, private_note=f"Appeler {person.first_name}")
-    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=timezone.localdate())
     archive = client_for(dpo).post(reverse("web:rights_request_export", args=[request.pk])).content
     parts = {part.kind: part for part in request.export_parts.all()}
     handed = client_for(worker).post(

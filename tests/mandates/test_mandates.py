@@ -35,7 +35,7 @@ def person(structure):
 
 def _on_behalf(**extra):
     data = {
-        "date": datetime.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "duration": "15",
         "where": FIRST_PLACE,
         "mode": "fait_a_la_place",
@@ -184,7 +184,7 @@ def test_an_expired_mandate_no_longer_covers(worker, person):
     )
     mandate.refresh_from_db()
     fields = {
-        "date": datetime.date.today(),
+        "date": timezone.localdate(),
         "duration_minutes": 10,
         "place_kind": "lieu_activite",
         "themes": ["logement"],
@@ -203,7 +203,7 @@ def test_another_persons_mandate_is_refused(worker, structure, person):
 
     other = _mandate(worker, PersonFactory(structure=structure))
     fields = {
-        "date": datetime.date.today(),
+        "date": timezone.localdate(),
         "duration_minutes": 10,
         "place_kind": "lieu_activite",
         "themes": ["logement"],
@@ -217,7 +217,7 @@ def test_another_persons_mandate_is_refused(worker, structure, person):
 def test_api_refuses_on_behalf_without_mandate_and_accepts_with_one(worker, person, client_for):
     client = client_for(worker)
     body = {
-        "date": datetime.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "duration_minutes": 15,
         "place_kind": "lieu_activite",
         "themes": ["logement"],

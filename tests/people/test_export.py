@@ -104,7 +104,7 @@ def world(structure, member_of) -> World:
     content = pdf_with_text(DOCUMENT)
     DocumentFactory(pk=535353, person=person, uploaded_by=author.user, content=content, description=DOCUMENT)
     RightFollowUpFactory(screening=ScreeningFactory(person=person))
-    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=timezone.localdate())
     return World(person, author, mediator, accueil, dpo, manager, manager_unbound, request)
 
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from appui.accounts.enums import Role
 from appui.people.models import Household, Person
@@ -36,7 +37,7 @@ def test_create_person_then_land_on_the_record(structure, member_of, client_for)
     assert person.birth_year == 1985
     assert person.obstacles == ["pas_email", "lecture_ecriture"]
     assert person.search_text == "n diaye elodie"
-    assert person.file_number == f"{datetime.date.today().year}-00001"
+    assert person.file_number == f"{timezone.localdate().year}-00001"
     page = _text(client.get(response["Location"]))
     assert "Élodie N'DIAYE" in page and "Pas d'adresse e-mail" in page and "Wolof" in page
 
@@ -47,7 +48,7 @@ def test_file_numbers_follow_each_other_within_a_structure(structure, member_of,
     client.post(reverse("web:person_create"), VALID)
     client.post(reverse("web:person_create"), {**VALID, "first_name": "Awa"})
     numbers = sorted(Person.objects.values_list("file_number", flat=True))
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     assert numbers == [f"{year}-00001", f"{year}-00002"]
 
 
@@ -196,7 +197,7 @@ def test_household_members_are_added_and_removed(structure, member_of, client_fo
 @pytest.mark.django_db
 def test_household_member_born_in_the_future_is_refused(structure, member_of, client_for):
     person = PersonFactory(structure=structure)
-    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     response = client_for(member_of(structure)).post(
         reverse("web:household_member_add", args=[person.pk]),
         {"relationship": "enfant", "first_name": "X", "birth_date": future, "version": 0},

@@ -146,7 +146,7 @@ def _one_of_everything(structure, member_of):
         membership=worker,
         person=person,
         fields={
-            "date": datetime.date.today(),
+            "date": timezone.localdate(),
             "duration_minutes": 10,
             "place_kind": "lieu_activite",
             "themes": ["logement"],
@@ -157,18 +157,18 @@ def _one_of_everything(structure, member_of):
     mandate_revoke(membership=worker, mandate=mandate, categories=["papiers"])
     service_alert_create(
         membership=worker,
-        fields={"service": "caf", "step": "x", "occurred_on": datetime.date.today()},
+        fields={"service": "caf", "step": "x", "occurred_on": timezone.localdate()},
         accompaniment=accompaniment,
     )
-    rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    rights_request_create(membership=dpo, person=person, kind="acces", received_on=timezone.localdate())
     from appui.people.export_parts import AccessExportPart
 
     earlier = RightsRequest.objects.create(  # an access request answered last year, and a part of its export
         structure=structure,
         person=person,
         kind="acces",
-        received_on=datetime.date.today() - datetime.timedelta(days=400),
-        due_on=datetime.date.today() - datetime.timedelta(days=370),
+        received_on=timezone.localdate() - datetime.timedelta(days=400),
+        due_on=timezone.localdate() - datetime.timedelta(days=370),
         status="repondue",
         created_by=dpo.user,
     )
@@ -219,7 +219,7 @@ def _one_of_everything(structure, member_of):
 def test_register_of_requests_with_the_one_month_deadline(structure, member_of, client_for):
     dpo = client_for(member_of(structure, Role.DPO))
     person = PersonFactory(structure=structure)
-    received = datetime.date.today() - datetime.timedelta(days=40)
+    received = timezone.localdate() - datetime.timedelta(days=40)
     dpo.post(
         reverse("web:rights_request_create", args=[person.pk]),
         {"kind": "rectification", "received_on": received.isoformat(), "details": "Adresse erronée"},
@@ -234,7 +234,7 @@ def test_register_of_requests_with_the_one_month_deadline(structure, member_of, 
         reverse("web:rights_request_answer", args=[request.pk]), {"status": "repondue", "answer": "Adresse corrigée"}
     )
     request.refresh_from_db()
-    assert request.status == "repondue" and request.answered_on == datetime.date.today()
+    assert request.status == "repondue" and request.answered_on == timezone.localdate()
     assert b"Adresse corrig" not in raw_dump()  # the answer is encrypted at rest
 
 

@@ -1,12 +1,12 @@
 """Publishing: lieux v1 CSV and data·inclusion JSON pass the official validators; lieux v1 round trips."""
 
 import csv
-import datetime
 import io
 import json
 
 import pytest
 from data_inclusion.schema import v1
+from django.utils import timezone
 
 from appui.accounts.enums import Role
 from appui.places.models import Place
@@ -97,7 +97,7 @@ def test_own_places_download_as_data_inclusion_json_valid_with_the_official_mode
     structure = v1.Structure.model_validate(document["structures"][0], context={"ignore_warnings": False})
     service = v1.Service.model_validate(document["services"][0], context={"ignore_warnings": False})
     assert service.structure_id == structure.id
-    assert structure.date_maj == datetime.date.today()
+    assert structure.date_maj == timezone.localdate()
 
 
 def test_data_inclusion_round_trip_import_of_an_export(manager, import_file):

@@ -1,6 +1,5 @@
 """Bad input sent as an attacker would: deeply nested JSON, polyglot screenshots, PDFs that run code."""
 
-import datetime
 import html
 import io
 import json
@@ -13,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image, PngImagePlugin
 from pypdf import PdfReader, PdfWriter
@@ -135,7 +135,7 @@ def test_a_signalement_screenshot_keeps_only_the_picture_and_is_served_sandboxed
         {
             "service": "caf",
             "step": "connexion",
-            "occurred_on": datetime.date.today().isoformat(),
+            "occurred_on": timezone.localdate().isoformat(),
             "screenshot": SimpleUploadedFile("capture.png", build(), content_type=mime),
         },
     )
@@ -162,7 +162,7 @@ def test_a_screenshot_that_only_starts_like_an_image_is_refused(structure, membe
         {
             "service": "caf",
             "step": "connexion",
-            "occurred_on": datetime.date.today().isoformat(),
+            "occurred_on": timezone.localdate().isoformat(),
             "screenshot": SimpleUploadedFile("capture.png", b"\x89PNG\r\n\x1a\n" + SCRIPT, content_type="image/png"),
         },
     )

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from appui.accounts.enums import Role
 from appui.accounts.services import api_token_create
@@ -71,7 +72,7 @@ def _alert_pk(structure):
     from appui.service_alerts.services import service_alert_create
 
     member = MembershipFactory(structure=structure, role=Role.MEDIATEUR)
-    fields = {"service": "caf", "step": "connexion", "occurred_on": datetime.date.today()}
+    fields = {"service": "caf", "step": "connexion", "occurred_on": timezone.localdate()}
     return service_alert_create(membership=member, fields=fields).pk
 
 
@@ -81,7 +82,7 @@ def _request_pk(structure):
     member = MembershipFactory(structure=structure, role=Role.DPO)
     person = PersonFactory(structure=structure)
     return rights_request_create(
-        membership=member, person=person, kind="rectification", received_on=datetime.date.today()
+        membership=member, person=person, kind="rectification", received_on=timezone.localdate()
     ).pk
 
 
@@ -93,7 +94,7 @@ def _part_pk(structure):
     dpo = MembershipFactory(structure=structure, role=Role.DPO)
     person = PersonFactory(structure=structure)
     AccompanimentFactory(person=person, private_note="note privée")
-    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=datetime.date.today())
+    request = rights_request_create(membership=dpo, person=person, kind="acces", received_on=timezone.localdate())
     access_export_prepare(membership=dpo, request=request)
     return request.export_parts.get(kind="notes_privees").pk
 
@@ -347,7 +348,7 @@ def _marked_person(structure, member, kind):
 
     last_name, first_name = MARKERS[kind]
     person = PersonFactory(structure=structure, last_name=last_name, first_name=first_name)
-    today = datetime.date.today()
+    today = timezone.localdate()
     author = member.user if member.structure_id == structure.pk else None
     extra = {"author": author} if author else {}
     AccompanimentFactory(person=person, follow_up_date=today, next_step=f"Rappeler {first_name}", **extra)

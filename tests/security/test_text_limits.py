@@ -5,7 +5,6 @@ its text, or a new API text field, makes these tests fail.
 """
 
 import copy
-import datetime
 import importlib
 import pkgutil
 
@@ -14,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 import appui
@@ -116,7 +116,7 @@ def test_a_2_mb_accompaniment_note_is_refused_on_the_web_page(structure, member_
     person = PersonFactory(structure=structure)
     client = client_for(member_of(structure))
     data = {
-        "date": datetime.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "duration": "30",
         "where": FIRST_PLACE,
         "mode": "fait_avec",

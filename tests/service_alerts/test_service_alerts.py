@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from appui.accounts.enums import Role
@@ -34,7 +35,7 @@ def _alert(member, service, day, **extra):
 @pytest.mark.django_db
 def test_alerts_aggregate_by_service_and_week(structure, member_of):
     member = member_of(structure, Role.MEDIATEUR)
-    monday = datetime.date.today() - datetime.timedelta(days=datetime.date.today().weekday() + 7)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
     _alert(member, "caf", monday)
     _alert(member, "caf", monday + datetime.timedelta(days=3))
     _alert(member, "ants", monday + datetime.timedelta(days=1))
@@ -50,7 +51,7 @@ def test_territory_counts_structures_of_the_same_departement_only(member_of, cli
     villeurbanne = StructureFactory(commune_code="69266")
     lyon = StructureFactory(commune_code="69123")
     lille = StructureFactory(commune_code="59350")
-    day = datetime.date.today()
+    day = timezone.localdate()
     for structure in (villeurbanne, lyon, lille):
         _alert(member_of(structure, Role.MEDIATEUR), "france_travail", day)
     reader = member_of(villeurbanne, Role.MEDIATEUR)
@@ -65,7 +66,7 @@ def test_territory_counts_structures_of_the_same_departement_only(member_of, cli
 @pytest.mark.django_db
 def test_export_is_a_csv_and_is_audited(structure, member_of, client_for):
     member = member_of(structure, Role.RESPONSABLE)
-    _alert(member, "impots", datetime.date.today())
+    _alert(member, "impots", timezone.localdate())
     response = client_for(member).get(reverse("web:service_alert_export"))
     assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
     assert "impots.gouv" in response.content.decode("utf-8-sig")
@@ -89,7 +90,7 @@ def test_report_from_an_accompaniment_with_a_screenshot(structure, member_of, cl
             "service": "ameli",
             "step": "téléchargement de l'attestation",
             "error_message": "Erreur 500",
-            "occurred_on": datetime.date.today().isoformat(),
+            "occurred_on": timezone.localdate().isoformat(),
             "screenshot": SimpleUploadedFile("capture.png", PNG, content_type="image/png"),
         },
     )
@@ -109,7 +110,7 @@ def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(structure, mem
         {
             "service": "caf",
             "step": "connexion",
-            "occurred_on": datetime.date.today().isoformat(),
+            "occurred_on": timezone.localdate().isoformat(),
             "screenshot": SimpleUploadedFile(
                 "capture.png", b"<html><script>alert(1)</script></html>", content_type="image/png"
             ),
@@ -126,7 +127,7 @@ def test_another_structures_accompaniment_cannot_be_referenced(structure, other_
     assert client.get(reverse("web:service_alert_create") + f"?accompagnement={foreign.pk}").status_code == 404
     response = client.post(
         reverse("web:service_alert_create"),
-        {"accompagnement": foreign.pk, "service": "caf", "step": "x", "occurred_on": datetime.date.today().isoformat()},
+        {"accompagnement": foreign.pk, "service": "caf", "step": "x", "occurred_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 404 and not ServiceAlert.objects.exists()
 
@@ -134,11 +135,11 @@ def test_another_structures_accompaniment_cannot_be_referenced(structure, other_
 @pytest.mark.django_db
 def test_future_date_and_unnamed_other_service_are_refused(structure, member_of, client_for):
     client = client_for(member_of(structure, Role.MEDIATEUR))
-    future = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
     assert "futur" in _text(
         client.post(reverse("web:service_alert_create"), {"service": "caf", "step": "x", "occurred_on": future})
     )
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert "Précisez" in _text(
         client.post(reverse("web:service_alert_create"), {"service": "autre", "step": "x", "occurred_on": today})
     )
@@ -161,7 +162,7 @@ def test_report_from_a_guide_keeps_the_guide(structure, member_of, client_for):
             "guide": "actualiser-france-travail",
             "service": "france_travail",
             "step": "actualisation",
-            "occurred_on": datetime.date.today().isoformat(),
+            "occurred_on": timezone.localdate().isoformat(),
         },
     )
     assert ServiceAlert.objects.get().guide_slug == "actualiser-france-travail"
