@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
@@ -260,18 +261,20 @@ def planned_archiving(person: Person, structure: Structure | None = None) -> dat
 
 
 def persons_due_for_archiving(
-    membership: "Membership", *, within_days: int = 30
+    membership: "Membership", *, within_days: int = 30, limit: int = 200
 ) -> list[tuple[Person, datetime.datetime]]:
-    """Return the structure's active records archived within ``within_days`` if nothing happens, soonest first."""
+    """Return the structure's active records archived within ``within_days`` if nothing happens, soonest first
+    (ordered and cut in the database: a large structure may have thousands)."""
     structure = membership.structure
-    limit = timezone.now() + datetime.timedelta(days=within_days) - relativedelta(months=structure.retention_months)
-    persons = Person.objects.filter(structure=structure, archived_at__isnull=True, anonymised_at__isnull=True).filter(
-        Q(last_activity_at__lt=limit) | Q(last_activity_at__isnull=True, created_at__lt=limit)
+    months = relativedelta(months=structure.retention_months)
+    cutoff = timezone.now() + datetime.timedelta(days=within_days) - months
+    persons = (
+        Person.objects.filter(structure=structure, archived_at__isnull=True, anonymised_at__isnull=True)
+        .annotate(inactive_since=Coalesce("last_activity_at", "created_at"))
+        .filter(inactive_since__lt=cutoff)
+        .order_by("inactive_since", "pk")[:limit]
     )
-    planned = [
-        (person, _inactive_since(person) + relativedelta(months=structure.retention_months)) for person in persons
-    ]
-    return sorted(planned, key=lambda pair: (pair[1], pair[0].pk))
+    return [(person, person.inactive_since + months) for person in persons]
 
 
 def apply_retention(*, now: datetime.datetime | None = None, dry_run: bool = False) -> RetentionReport:

@@ -54,7 +54,7 @@ def _dpo_desk(request: HttpRequest, membership: Membership, today: datetime.date
             "today": today,
             "requests": requests,
             "overdue": sum(1 for r in requests if r.due_on < today),
-            "due_for_archiving": persons_due_for_archiving(membership, within_days=30)[:100],
+            "due_for_archiving": persons_due_for_archiving(membership, within_days=30, limit=100),
             "eliminations": list(elimination_lists_visible_by(membership).filter(approved_at__isnull=True)),
             "verification": verification,
             "failed_scheduled_jobs": failed_scheduled_jobs(),

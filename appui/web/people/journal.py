@@ -94,7 +94,7 @@ def data_protection_desk(request: HttpRequest) -> HttpResponse:
         {
             "open_requests": open_requests.count(),
             "overdue_requests": open_requests.overdue(today).count(),
-            "due_for_archiving": persons_due_for_archiving(membership, within_days=30)[:200],
+            "due_for_archiving": persons_due_for_archiving(membership, within_days=30),
             "archived_count": Person.objects.filter(
                 structure_id=membership.structure_id, archived_at__isnull=False, anonymised_at__isnull=True
             ).count(),
