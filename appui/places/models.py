@@ -149,6 +149,22 @@ class Place(models.Model):
             models.Index(fields=["epci"], name="place_epci"),
             models.Index(fields=["hours_digest"], name="place_hours"),
             models.Index(fields=["source", "seen_at"], name="place_source_seen"),
+            # The directory's rings, counts and nearness order read only this index on PostgreSQL (index-only
+            # scans once vacuumed); the page's 20 places are then read by id.
+            models.Index(
+                fields=["departement", "commune_code", "epci"],
+                include=["id", "latitude", "longitude", "name", "structure_id", "is_published"],
+                condition=Q(closed_at__isnull=True),
+                name="place_open_area",
+            ),
+            # Searches across France list places by name: walk the names in order, test the words in the index,
+            # and stop after a page (rare words go through the trigram index instead, on PostgreSQL).
+            models.Index(
+                fields=["name", "id"],
+                include=["search_text", "structure_id", "is_published"],
+                condition=Q(closed_at__isnull=True),
+                name="place_open_name",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Case, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Power
 
 from appui.accounts.models import Membership
@@ -38,6 +38,8 @@ SCOPE_LABELS = {
 }
 PAGE_SIZE = 20
 EARTH_RADIUS_KM = 6371.0
+# A search across France counts its places up to this number ("plus de 1 000 lieux": narrow the search).
+FRANCE_COUNT_CAP = 1000
 
 # Facet prefix of each filter of the directory form.
 FILTERS = {
@@ -93,6 +95,7 @@ class DirectoryResult:
     departement: str
     reference: tuple[float, float] | None
     reference_is_position: bool
+    count_capped: bool = False  # more places than FRANCE_COUNT_CAP match: the count shown is a lower bound
 
     @property
     def scope_label(self) -> str:
@@ -140,7 +143,12 @@ def _ring(queryset: PlaceQuerySet, scope: str, commune: Commune | None, epci: Ep
 def _open_now_filter(queryset: PlaceQuerySet, now: Any) -> PlaceQuerySet:
     """Keep the places open now: evaluate each distinct schedule of the set once, then filter on its key."""
     at = local_now(now)
-    schedules = queryset.exclude(hours_digest__isnull=True).values_list("hours_digest", "opening_hours").distinct()
+    schedules = (
+        queryset.exclude(hours_digest__isnull=True)
+        .order_by()  # the default ordering would make every row distinct
+        .values_list("hours_digest", "opening_hours")
+        .distinct()
+    )
     open_keys = [digest for digest, expression in schedules if is_open(expression, at)]
     return queryset.filter(hours_digest__in=open_keys)
 
@@ -164,8 +172,7 @@ def directory_search(
         scope = "france"
     else:
         rings = ["commune", "epci", "departement"] if epci else ["commune", "departement"]
-        for ring in rings:
-            counts[ring] = _ring(base, ring, commune, epci).count()
+        counts = _ring_counts(base, rings, commune, epci)
         if scope == "auto":
             scope = next((ring for ring in rings if counts[ring]), "departement")
             widened = scope != "commune"
@@ -174,8 +181,18 @@ def directory_search(
     queryset = _ring(base, scope, commune, epci)
     reference, is_position = _reference(query, commune)
     queryset = _ordered(queryset, commune, epci, reference)
-    paginator = Paginator(queryset, per_page)
+    known = counts.get(scope)
+    capped = False
+    if commune is None:
+        # Across France a word or a filter can match tens of thousands of places: count up to a bound only.
+        known = queryset.order_by().values("id")[: FRANCE_COUNT_CAP + 1].count()
+        capped = known > FRANCE_COUNT_CAP
+        known = min(known, FRANCE_COUNT_CAP)
+    # Order and cut the page on the ids only, then read the page's places: the sort never carries whole rows.
+    paginator = CountedPaginator(queryset.values_list("id", flat=True), per_page, known_count=known)
     page = paginator.get_page(page_number)
+    by_id = Place.objects.in_bulk(list(page.object_list))
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     hits = [
         PlaceHit(
             place=place,
@@ -199,7 +216,28 @@ def directory_search(
         departement=commune.departement if commune else "",
         reference=reference,
         reference_is_position=is_position,
+        count_capped=capped,
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator that takes the count when the search already made it (one scan of the area, not two)."""
+
+    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if known_count is not None:
+            self.__dict__["count"] = known_count  # the cached_property's slot
+
+
+def _ring_counts(base: PlaceQuerySet, rings: list[str], commune: Commune, epci: Epci | None) -> dict[str, int]:
+    """Count the places of each ring in one scan of the département (the base is already cut to it)."""
+    conditions = {
+        "commune": Q(commune_code__in=municipality_codes(commune.code)),
+        "epci": Q(epci=epci.code) if epci is not None else Q(commune_code__in=municipality_codes(commune.code)),
+    }
+    aggregates = {ring: Count("id", filter=conditions[ring]) for ring in rings if ring in conditions}
+    aggregates["departement"] = Count("id")
+    return {ring: value for ring, value in base.order_by().aggregate(**aggregates).items() if ring in rings}
 
 
 def _reference(query: DirectoryQuery, commune: Commune | None) -> tuple[tuple[float, float] | None, bool]:
@@ -209,7 +247,12 @@ def _reference(query: DirectoryQuery, commune: Commune | None) -> tuple[tuple[fl
         return None, False
     centre = (
         Place.objects.open()
-        .filter(commune_code__in=municipality_codes(commune.code), latitude__isnull=False, longitude__isnull=False)
+        .filter(
+            departement=commune.departement,  # lets the database read the area index only
+            commune_code__in=municipality_codes(commune.code),
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
         .aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
     )
     if centre["latitude"] is None:

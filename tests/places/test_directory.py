@@ -151,3 +151,40 @@ def test_commune_suggestions_answer_the_widget(structure, member_of):
     results = client.get("/communes/suggestions/", {"q": "villeurb"}).json()["results"]
     assert results[0] == {"code": "69266", "label": "Villeurbanne (69) · 69100", "name": "Villeurbanne"}
     assert client.get("/communes/suggestions/", {"q": "v"}).json()["results"] == []
+
+
+def test_a_search_across_france_counts_up_to_a_bound_and_says_more(structure, member_of, monkeypatch):
+    monkeypatch.setattr("appui.places.selectors.FRANCE_COUNT_CAP", 3)
+    for index in range(5):
+        PlaceFactory(name=f"Médiathèque {index}", commune_code=VILLEURBANNE)
+    PlaceFactory(name="Maison France services", commune_code=VILLEURBANNE)
+    member = member_of(structure)
+    capped = search(member, text="mediatheque")
+    assert capped.count_capped and capped.page.paginator.count == 3
+    assert names(capped) == ["Médiathèque 0", "Médiathèque 1", "Médiathèque 2"]
+    exact = search(member, text="france")
+    assert not exact.count_capped and names(exact) == ["Maison France services"]
+    text = (
+        logged_in_client(member)
+        .get("/annuaire/", {"commune": "", "commune_code": "", "q": "mediatheque"})
+        .content.decode()
+    )
+    assert "Plus de 3 lieux" in text
+    from tests.api.test_places_referrals_api import api_client
+
+    body = api_client(member).get("/api/v1/places/", {"q": "mediatheque"}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    body = api_client(member).get("/api/v1/places/", {"q": "france"}).json()
+    assert (body["count"], body["count_capped"]) == (1, False)
+
+
+def test_chosen_filters_stay_checked_and_a_bad_value_is_explained(rhone, structure, member_of):
+    client = logged_in_client(member_of(structure))
+    text = client.get("/annuaire/", {"commune": "Villeurbanne", "fees": "gratuit", "publics": "seniors"}).content
+    page = text.decode()
+    assert 'name="fees" value="gratuit" id="id_fees_0" checked' in page
+    assert 'name="fees" value="payant" id="id_fees_2">' in page
+    assert 'value="seniors" id="id_publics_3" checked' in page
+    assert "Filtres (2 choisis)" in page
+    wrong = client.get("/annuaire/", {"commune": "Villeurbanne", "fees": "cher"}).content.decode()
+    assert "fr-fieldset--error" in wrong and "Sélectionnez un choix valide" in wrong

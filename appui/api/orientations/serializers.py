@@ -87,7 +87,12 @@ class PlaceHitSerializer(PlaceSerializer):
 
 
 class PlaceSearchPageSerializer(BoundedSerializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        help_text="Nombre de lieux trouvés ; sans commune (toute la France), compté jusqu'à 1000 seulement."
+    )
+    count_capped = serializers.BooleanField(
+        help_text="Vrai quand plus de lieux correspondent que le nombre donné (recherche sur toute la France)."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     scope = serializers.ChoiceField(["commune", "epci", "departement", "france"])

@@ -129,6 +129,7 @@ class PlaceSearchView(APIView):
             results.append(item)
         body = {
             "count": page.paginator.count,
+            "count_capped": result.count_capped,
             "next": link(page.next_page_number()) if page.has_next() else None,
             "previous": link(page.previous_page_number()) if page.has_previous() else None,
             "scope": result.scope,
