@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from dsfr.forms import DsfrBaseForm
+from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from appui.core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, text_length_validator
 
@@ -45,8 +45,16 @@ class BoundedTextMixin:
         super().full_clean()  # type: ignore[misc]
 
 
+# One renderer for the whole process. django-dsfr's forms name a renderer class, which Django instantiates for
+# every form: each form then built its own template engine and parsed every field template again (most of the
+# time of a page with a form). Sharing one instance keeps the parsed templates.
+FORM_RENDERER = DsfrDjangoTemplates()
+
+
 class AppuiForm(BoundedTextMixin, DsfrBaseForm):
     """A DSFR-styled form that marks optional fields (the DSFR recommendation) without warnings."""
+
+    default_renderer = FORM_RENDERER
 
     def get_context(self) -> dict[str, Any]:
         context = forms.Form.get_context(self)
