@@ -121,9 +121,12 @@ def _follow_up_form(follow_up: RightFollowUp) -> FollowUpForm:
 
 
 def _render_screening_detail(
-    request: HttpRequest, screening: Screening, bound: FollowUpForm | None = None, status: int = 200
+    request: HttpRequest, screening: Screening, bound: FollowUpForm | None = None
 ) -> HttpResponse:
-    """Render a screening's results; ``bound`` is a follow-up form sent back with its errors (nothing lost)."""
+    """Render a screening's results; ``bound`` is a follow-up form sent back with its errors (nothing lost).
+
+    A refused form answers 200, as every form of the pages does (the error summary says nothing was saved).
+    """
     rights = _rights(screening)
     follow_ups = {f.benefit: f for f in person_follow_ups(screening.person)}
     unclaimed = []
@@ -156,7 +159,6 @@ def _render_screening_detail(
             "title": f"Droits de {screening.person} — simulation du {screening.created_at:%d/%m/%Y}",
             "nav": "people",
         },
-        status=status,
     )
 
 
@@ -228,7 +230,6 @@ def rights_follow_up_update(request: HttpRequest, right_pk: int) -> HttpResponse
         try:
             services.right_status_update(membership=membership, follow_up=follow_up, **form.cleaned_data)
         except ValidationError as exc:
-            follow_up.refresh_from_db()
             form.add_service_error(exc)
         else:
             messages.success(
@@ -239,7 +240,7 @@ def rights_follow_up_update(request: HttpRequest, right_pk: int) -> HttpResponse
             return redirect("web:rights_screening", person_pk=follow_up.person_id)
     if screening is not None:
         record_screening_view(membership=membership, screening=screening)
-        return _render_screening_detail(request, screening, bound=form, status=400)
+        return _render_screening_detail(request, screening, bound=form)
     messages.error(request, "Le suivi n'a pas été enregistré : " + " ".join(_form_messages(form)))
     return redirect("web:rights_screening", person_pk=follow_up.person_id)
 
