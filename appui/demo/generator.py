@@ -515,7 +515,39 @@ def _demo_screenings(
             benefits_received={},
         )
         screening_run(membership=membership, person=person, answers=answers)
+    _demo_claims(rng, membership, today)
     return len(chosen)
+
+
+def _demo_claims(rng: random.Random, membership: Membership, today: datetime.date) -> None:
+    """Follow up some of the rights found, as the worker would: claims made a while ago (to remind today), recent
+    claims (reminded later), rights obtained (the euros per month secured) and rights still to claim."""
+    from appui.rights.enums import RightStatus
+    from appui.rights.models import RightFollowUp
+    from appui.rights.services import right_status_update
+
+    follow_ups = RightFollowUp.objects.filter(structure=membership.structure).order_by("pk")
+    for index, follow_up in enumerate(follow_ups):
+        draw = 0.0 if index == 0 else rng.random()  # at least one claim to remind today on « Ma journée »
+        if draw < 0.3:
+            claimed = today - datetime.timedelta(days=rng.randint(30, 45))
+            right_status_update(
+                membership=membership, follow_up=follow_up, status=RightStatus.CLAIMED, claimed_on=claimed
+            )
+        elif draw < 0.6:
+            claimed = today - datetime.timedelta(days=rng.randint(1, 20))
+            right_status_update(
+                membership=membership, follow_up=follow_up, status=RightStatus.CLAIMED, claimed_on=claimed
+            )
+        elif draw < 0.75:
+            right_status_update(
+                membership=membership,
+                follow_up=follow_up,
+                status=RightStatus.GRANTED,
+                claimed_on=today - datetime.timedelta(days=rng.randint(40, 60)),
+                decided_on=today - datetime.timedelta(days=rng.randint(1, 30)),
+                granted_amount=follow_up.estimated_amount,
+            )
 
 
 WORKSHOPS = (

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,10 @@ class Screening(models.Model):
         return list(self.situation.get("assumptions", []))
 
 
+# A reminder only makes sense while something is awaited: the claim to make, or the answer to it.
+OPEN_STATUSES = (RightStatus.TO_CLAIM, RightStatus.CLAIMED)
+
+
 class RightFollowUpQuerySet(models.QuerySet["RightFollowUp"]):
     def visible_by(self, membership: "Membership") -> "RightFollowUpQuerySet":
         """Return the right follow-ups of the member's structure whose person the member may see."""
@@ -87,6 +92,14 @@ class RightFollowUpQuerySet(models.QuerySet["RightFollowUp"]):
 
     def granted(self) -> "RightFollowUpQuerySet":
         return self.filter(status=RightStatus.GRANTED)
+
+    def open(self) -> "RightFollowUpQuerySet":
+        """Return the follow-ups still waiting for something: a claim to make, or an answer to a claim."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def reminders_due(self, by: datetime.date) -> "RightFollowUpQuerySet":
+        """Return the open follow-ups whose reminder date has come by ``by``, oldest reminder first."""
+        return self.open().filter(reminder_on__isnull=False, reminder_on__lte=by).order_by("reminder_on", "id")
 
 
 class RightFollowUp(models.Model):
@@ -114,6 +127,8 @@ class RightFollowUp(models.Model):
     claimed_on = models.DateField("demande faite le", null=True, blank=True)
     decided_on = models.DateField("réponse reçue le", null=True, blank=True)
     granted_amount = models.DecimalField("montant accordé", max_digits=10, decimal_places=2, null=True, blank=True)
+    # When to check on the follow-up again ("relancer le"): shown in "Ma journée" and on the person's page.
+    reminder_on = models.DateField("relance prévue le", null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="mis à jour par"
     )
@@ -133,6 +148,7 @@ class RightFollowUp(models.Model):
                 name="right_follow_up_granted_amount_positive",
             ),
         ]
+        indexes = [models.Index(fields=["updated_by", "reminder_on"], name="right_follow_up_reminder")]
 
     def __str__(self) -> str:
         return f"{self.get_benefit_display()} — {self.get_status_display()}"
@@ -149,6 +165,15 @@ class RightFollowUp(models.Model):
         if self.frequency == Frequency.NONE:
             return Decimal("0.00")
         return self.granted_amount
+
+    @property
+    def last_news_on(self) -> datetime.date:
+        """Return the day of the last news recorded on the follow-up (its last update, in Paris time)."""
+        return timezone.localdate(self.status_changed_at)
+
+    def is_without_news(self, today: datetime.date) -> bool:
+        """Return whether a claim in progress has passed its reminder date with no news recorded since."""
+        return self.status == RightStatus.CLAIMED and self.reminder_on is not None and self.reminder_on < today
 
 
 class CaseloadScreeningQuerySet(models.QuerySet["CaseloadScreening"]):

@@ -99,6 +99,7 @@ def _export_follow_ups(ctx: ExportContext) -> list[Record]:
                     Entry(
                         "granted_amount", "Montant accordé", follow_up.granted_amount, _amount(follow_up.granted_amount)
                     ),
+                    Entry("reminder_on", "Relance prévue le", follow_up.reminder_on),
                     Entry("status_changed_at", "Mis à jour le", follow_up.status_changed_at),
                 ),
             )

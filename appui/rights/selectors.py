@@ -1,5 +1,6 @@
 """Named reads of screenings, follow-ups and caseload results."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from appui.people.models import Person
 
 from .certainty import INPUTS, REASONS, TO_COMPLETE
 from .enums import CaseloadStatus, RightStatus
-from .models import CaseloadResult, CaseloadScreening, RightFollowUp, Screening
+from .models import CaseloadResult, CaseloadScreening, RightFollowUp, RightFollowUpQuerySet, Screening
 
 
 def latest_screening(person: Person) -> Screening | None:
@@ -24,6 +25,19 @@ def person_screenings(person: Person) -> QuerySet[Screening]:
 
 def person_follow_ups(person: Person) -> list[RightFollowUp]:
     return list(RightFollowUp.objects.for_person(person.pk).order_by("benefit"))
+
+
+def claim_reminders_due(membership: Membership, by: datetime.date) -> RightFollowUpQuerySet:
+    """Return the member's open right follow-ups whose reminder date has come by ``by`` ("Ma journée").
+
+    The member's own: those they last updated (who recorded the claim follows it), of the persons they may see.
+    """
+    return (
+        RightFollowUp.objects.visible_by(membership)
+        .filter(updated_by_id=membership.user_id)
+        .reminders_due(by)
+        .select_related("person")
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .caseload import CaseloadEntry
 from .csv_format import CsvFormatError, read_rows
 from .engine import EngineError
 from .enums import CaseloadSource, CaseloadStatus, RightStatus
-from .models import CaseloadScreening, RightFollowUp, Screening
+from .models import OPEN_STATUSES, CaseloadScreening, RightFollowUp, Screening
 from .screening import current_period, screen
 from .selectors import caseload_results
 from .situation import HouseholdAnswers, answers_from_record
@@ -34,6 +34,11 @@ from .tasks import start_caseload_screening
 logger = logging.getLogger(__name__)
 
 MAX_CSV_ROWS = 200_000
+
+# Without an answer two months after a claim, the administration's silence usually stands for a decision
+# (Code des relations entre le public et l'administration, art. L231-1 and L231-4): a reminder after 30 days
+# leaves time to ask where the claim stands, and to complete it, before that.
+CLAIM_REMINDER_DAYS = 30
 
 
 def _check_may_screen(membership: Membership) -> None:
@@ -128,10 +133,14 @@ def right_status_update(
     claimed_on: datetime.date | None = None,
     decided_on: datetime.date | None = None,
     granted_amount: Decimal | None = None,
+    reminder_on: datetime.date | None = None,
 ) -> RightFollowUp:
     """Record where a right stands (à demander, demande en cours, obtenu, refusé, non souhaité), with its dates.
 
-    The claim date defaults to today when the claim is made, the decision date when the answer comes.
+    The claim date defaults to today when the claim is made, the decision date when the answer comes. A claim in
+    progress always has a reminder date: the one chosen, or ``CLAIM_REMINDER_DAYS`` after the claim (not before
+    today). A right still to claim keeps the reminder chosen, if any; a closed follow-up (obtenu, refusé, non
+    souhaité) has none. A new reminder date cannot be in the past; the one already recorded may stay.
     """
     _check_may_screen(membership)
     if follow_up.structure_id != membership.structure_id:
@@ -148,6 +157,10 @@ def right_status_update(
         errors["decided_on"] = "La réponse ne peut pas précéder la demande."
     if granted_amount is not None and granted_amount < 0:
         errors["granted_amount"] = "Le montant ne peut pas être négatif."
+    if reminder_on and reminder_on < today and reminder_on != follow_up.reminder_on:
+        errors["reminder_on"] = "La date de relance ne peut pas être passée."
+    elif reminder_on and reminder_on > today + datetime.timedelta(days=366):
+        errors["reminder_on"] = "Choisissez une date de relance dans l'année qui vient."
     if errors:
         raise ValidationError(errors)
     previous = follow_up.status
@@ -155,6 +168,9 @@ def right_status_update(
         claimed_on = claimed_on or follow_up.claimed_on or today
     if status in {RightStatus.GRANTED, RightStatus.REFUSED}:
         decided_on = decided_on or follow_up.decided_on or today
+    follow_up.reminder_on = _reminder(
+        follow_up=follow_up, status=status, chosen=reminder_on, claimed_on=claimed_on, today=today
+    )
     follow_up.status = status
     follow_up.claimed_on = claimed_on
     follow_up.decided_on = decided_on
@@ -169,9 +185,37 @@ def right_status_update(
         purpose=AuditPurpose.ACCOMPANIMENT,
         obj=follow_up,
         person_id=follow_up.person_id,
-        detail={"benefit": follow_up.benefit, "from": previous, "to": status},
+        detail={
+            "benefit": follow_up.benefit,
+            "from": previous,
+            "to": status,
+            "reminder_on": follow_up.reminder_on.isoformat() if follow_up.reminder_on else None,
+        },
     )
     return follow_up
+
+
+def _reminder(
+    *,
+    follow_up: RightFollowUp,
+    status: str,
+    chosen: datetime.date | None,
+    claimed_on: datetime.date | None,
+    today: datetime.date,
+) -> datetime.date | None:
+    """Return the reminder date the follow-up keeps once its status is ``status`` (before it is saved).
+
+    The form sends back the date it showed: when the status changes, that unchanged date belongs to the old status
+    and a claim gets its default instead. A claim saved again past its reminder gets a new one: saving it is news.
+    """
+    if status not in OPEN_STATUSES:
+        return None
+    if status != RightStatus.CLAIMED:
+        return chosen
+    unchanged = chosen == follow_up.reminder_on
+    if chosen and not (unchanged and follow_up.status != status) and chosen >= today:
+        return chosen
+    return max((claimed_on or today) + datetime.timedelta(days=CLAIM_REMINDER_DAYS), today)
 
 
 @transaction.atomic

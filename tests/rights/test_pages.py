@@ -160,7 +160,7 @@ def test_a_right_is_followed_up_with_its_dates_and_the_euros_secured_are_counted
     assert rsa.status == RightStatus.GRANTED and rsa.claimed_on.isoformat() == "2026-01-05" and rsa.decided_on
     assert rsa.granted_amount == Decimal("560.00")
     event = AuditEvent.objects.get(action=AuditAction.RIGHT_STATUS_UPDATE)
-    assert event.detail == {"benefit": "rsa", "from": "a_demander", "to": "obtenu"}
+    assert event.detail == {"benefit": "rsa", "from": "a_demander", "to": "obtenu", "reminder_on": None}
     overview = text(client.get(reverse("web:rights_caseload")))
     assert "560,00\xa0€ par mois</strong> obtenus pour 1 personne" in overview
     # Running the screening again keeps the follow-up.

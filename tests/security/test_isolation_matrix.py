@@ -354,7 +354,14 @@ def _marked_person(structure, member, kind):
     AccompanimentFactory(person=person, follow_up_date=today, next_step=f"Rappeler {first_name}", **extra)
     HouseholdMemberFactory(household__person=person, first_name=first_name)
     DiagnosticFactory(person=person)
-    RightFollowUpFactory(screening__person=person)
+    # A claim without news, last updated by the probing member: only the person's visibility keeps it off their day.
+    RightFollowUpFactory(
+        screening__person=person,
+        status="demande_en_cours",
+        claimed_on=today - datetime.timedelta(days=40),
+        reminder_on=today - datetime.timedelta(days=1),
+        updated_by=member.user,
+    )
     DocumentFactory(person=person, expires_on=today + datetime.timedelta(days=3), description=first_name)
     referral_extra = {"created_by": author} if author else {}
     ReferralFactory(person=person, follow_up_on=today, **referral_extra)

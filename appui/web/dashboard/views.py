@@ -18,6 +18,8 @@ from appui.people.export_parts import parts_to_complete
 from appui.people.requests import RequestStatus, RightsRequest
 from appui.people.retention import elimination_lists_visible_by, persons_due_for_archiving
 from appui.reporting.selectors import accompaniments_on, follow_ups_due, mandates_expiring, recent_persons
+from appui.rights.access import can_screen
+from appui.rights.selectors import claim_reminders_due
 from appui.runtime.selectors import failed_scheduled_jobs, schedule_overview
 from appui.web.middleware import membership_required
 
@@ -94,6 +96,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if can_orient(membership)
             else [],
             "referrals_awaiting": referrals_awaiting_answer(membership).count() if can_orient(membership) else 0,
+            # Right follow-ups are situation data: only the roles that may read the situation see them.
+            "claim_reminders": list(claim_reminders_due(membership, today)[:50]) if can_screen(membership) else [],
             "export_parts": parts_to_complete(membership),
             "can_record": policy.can_record_accompaniment(membership),
             "title": "Ma journée",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from appui.accompaniments.access import accompaniments_visible_by, present_accompaniment
@@ -24,6 +25,7 @@ from appui.people.enums import FamilySituation, Relationship
 from appui.people.retention import planned_archiving
 from appui.people.selectors import household_members, household_version, person_search
 from appui.reporting.selectors import person_audit_trail
+from appui.rights.access import can_screen, follow_ups_visible_by
 from appui.web.forms import AppuiForm, InlineRadioSelect
 from appui.web.middleware import membership_required
 
@@ -172,6 +174,11 @@ def person_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "referrals": list(referrals_visible_by(membership).for_person(person.pk).select_related("place")[:20])
             if can_orient(membership)
             else [],
+            "can_screen": can_screen(membership),
+            "right_follow_ups": list(follow_ups_visible_by(membership).for_person(person.pk).order_by("benefit"))
+            if can_screen(membership)
+            else [],
+            "today": timezone.localdate(),
             "title": str(person),
             "nav": "people",
         },

@@ -270,6 +270,12 @@ class FollowUpForm(AppuiForm):
     claimed_on = forms.DateField(label="Demande faite le", required=False, widget=DATE_WIDGET)
     decided_on = forms.DateField(label="Réponse reçue le", required=False, widget=DATE_WIDGET)
     granted_amount = _amount_field("Montant accordé (€)", "Si la demande est acceptée, dans la même fréquence.")
+    reminder_on = forms.DateField(
+        label="Relancer le",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Pour une demande en cours, 30 jours après la demande si vous laissez vide.",
+    )
 
 
 class CaseloadForm(AppuiForm):

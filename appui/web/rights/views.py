@@ -30,7 +30,7 @@ from appui.rights.catalogue import catalogue
 from appui.rights.certainty import essential_missing, missing_inputs
 from appui.rights.csv_format import template_text
 from appui.rights.enums import CaseloadStatus
-from appui.rights.models import CaseloadScreening, Screening
+from appui.rights.models import CaseloadScreening, RightFollowUp, Screening
 from appui.rights.results import RightEstimate, assess, inputs_used, unclaimed_monthly_total
 from appui.rights.selectors import (
     caseload_ranked_results,
@@ -91,6 +91,7 @@ def rights_screening(request: HttpRequest, person_pk: int) -> HttpResponse:
             "record": record,
             "screenings": list(person_screenings(person)[:10]),
             "follow_ups": person_follow_ups(person),
+            "today": timezone.localdate(),
             "title": f"Droits de {person}",
             "nav": "people",
         },
@@ -106,35 +107,37 @@ def _to_complete(screening: Screening) -> list[str]:
     return [item.label for item in essential_missing(missing_inputs(screening.assumptions))]
 
 
-@require_GET
-@membership_required
-def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResponse:
-    """Show a screening's results: probable unclaimed rights, what was assumed, how to claim, follow-up."""
-    membership = _membership(request)
-    screening = access_screening(membership=membership, pk=screening_pk, record_read=False)
-    _check_role(membership)
-    record_screening_view(membership=membership, screening=screening)
+def _follow_up_form(follow_up: RightFollowUp) -> FollowUpForm:
+    return FollowUpForm(
+        initial={
+            "status": follow_up.status,
+            "claimed_on": follow_up.claimed_on,
+            "decided_on": follow_up.decided_on,
+            "granted_amount": follow_up.granted_amount,
+            "reminder_on": follow_up.reminder_on,
+        },
+        prefix=follow_up.benefit,
+    )
+
+
+def _render_screening_detail(
+    request: HttpRequest, screening: Screening, bound: FollowUpForm | None = None
+) -> HttpResponse:
+    """Render a screening's results; ``bound`` is a follow-up form sent back with its errors (nothing lost).
+
+    A refused form answers 200, as every form of the pages does (the error summary says nothing was saved).
+    """
     rights = _rights(screening)
     follow_ups = {f.benefit: f for f in person_follow_ups(screening.person)}
-    unclaimed = [
-        {
-            "right": right,
-            "follow_up": follow_ups.get(right.benefit),
-            "form": FollowUpForm(
-                initial={
-                    "status": follow_ups[right.benefit].status,
-                    "claimed_on": follow_ups[right.benefit].claimed_on,
-                    "decided_on": follow_ups[right.benefit].decided_on,
-                    "granted_amount": follow_ups[right.benefit].granted_amount,
-                },
-                prefix=right.benefit,
-            )
-            if right.benefit in follow_ups
-            else None,
-        }
-        for right in rights
-        if not right.received
-    ]
+    unclaimed = []
+    for right in rights:
+        if right.received:
+            continue
+        follow_up = follow_ups.get(right.benefit)
+        form = None
+        if follow_up is not None:
+            form = bound if bound is not None and bound.prefix == right.benefit else _follow_up_form(follow_up)
+        unclaimed.append({"right": right, "follow_up": follow_up, "form": form})
     latest = latest_screening(screening.person)
     return render(
         request,
@@ -142,6 +145,7 @@ def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResp
         {
             "screening": screening,
             "person": screening.person,
+            "today": timezone.localdate(),
             "unclaimed": unclaimed,
             "probable_total": unclaimed_monthly_total(rights),
             "to_verify_count": sum(1 for r in rights if not r.received and not r.is_probable),
@@ -151,10 +155,22 @@ def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResp
             "assumptions": screening.assumptions,
             "inputs_used": inputs_used(screening.situation),
             "is_latest": latest is not None and latest.pk == screening.pk,
+            "form": bound,
             "title": f"Droits de {screening.person} — simulation du {screening.created_at:%d/%m/%Y}",
             "nav": "people",
         },
     )
+
+
+@require_GET
+@membership_required
+def rights_screening_detail(request: HttpRequest, screening_pk: int) -> HttpResponse:
+    """Show a screening's results: probable unclaimed rights, what was assumed, how to claim, follow-up."""
+    membership = _membership(request)
+    screening = access_screening(membership=membership, pk=screening_pk, record_read=False)
+    _check_role(membership)
+    record_screening_view(membership=membership, screening=screening)
+    return _render_screening_detail(request, screening)
 
 
 @require_GET
@@ -201,26 +217,36 @@ def rights_screening_rerun(request: HttpRequest, screening_pk: int) -> HttpRespo
 @require_POST
 @membership_required
 def rights_follow_up_update(request: HttpRequest, right_pk: int) -> HttpResponse:
-    """Record where a right stands, with its dates."""
+    """Record where a right stands, with its dates and its reminder; a refused entry comes back with its errors."""
     membership = _membership(request)
     follow_up = access_follow_up(membership=membership, pk=right_pk)
     _check_role(membership)
     form = FollowUpForm(request.POST, prefix=follow_up.benefit)
     back = request.POST.get("screening")
+    screening = None
+    if back and back.isdigit():
+        screening = Screening.objects.visible_by(membership).filter(pk=back, person_id=follow_up.person_id).first()
     if form.is_valid():
         try:
             services.right_status_update(membership=membership, follow_up=follow_up, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            form.add_service_error(exc)
         else:
             messages.success(
                 request, f"Suivi enregistré : {follow_up.get_benefit_display()} — {follow_up.get_status_display()}."
             )
-    else:
-        messages.error(request, "Le suivi n'a pas été enregistré : vérifiez l'état et les dates.")
-    if back and back.isdigit() and Screening.objects.visible_by(membership).filter(pk=back).exists():
-        return redirect("web:rights_screening_detail", screening_pk=int(back))
+            if screening is not None:
+                return redirect("web:rights_screening_detail", screening_pk=screening.pk)
+            return redirect("web:rights_screening", person_pk=follow_up.person_id)
+    if screening is not None:
+        record_screening_view(membership=membership, screening=screening)
+        return _render_screening_detail(request, screening, bound=form)
+    messages.error(request, "Le suivi n'a pas été enregistré : " + " ".join(_form_messages(form)))
     return redirect("web:rights_screening", person_pk=follow_up.person_id)
+
+
+def _form_messages(form: FollowUpForm) -> list[str]:
+    return [str(message) for messages_ in form.errors.values() for message in messages_]
 
 
 @require_http_methods(["GET", "POST"])
