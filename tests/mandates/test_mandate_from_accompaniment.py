@@ -145,3 +145,15 @@ def test_a_member_who_cannot_act_under_mandate_gets_no_button(structure, member_
     response = client.post(create, {**_typed(mode="fait_avec", notes="", private_note=""), "creer_mandat": "1"})
     assert response.status_code == 302 and response["Location"] == reverse("web:person_detail", args=[person.pk])
     assert Accompaniment.objects.count() == 1  # the button is not there: the form is simply saved
+
+
+@pytest.mark.django_db
+def test_creating_the_mandate_again_from_a_restored_form_keeps_only_the_latest_typing(worker, person, client_for):
+    client = client_for(worker)
+    create = reverse("web:accompaniment_create", args=[person.pk])
+    first = client.post(create, {**_typed(), "creer_mandat": "1"})["Location"].split("=", 1)[1]
+    second = client.post(create, {**_typed(notes="Autre texte"), "brouillon": first, "creer_mandat": "1"})
+    key = second["Location"].split("=", 1)[1]
+    assert key != first
+    assert NOTE not in _text(client.get(f"{create}?brouillon={first}"))
+    assert "Autre texte" in _text(client.get(f"{create}?brouillon={key}"))

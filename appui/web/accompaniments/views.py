@@ -45,6 +45,7 @@ def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         raise PermissionDenied
     can_create_mandate = policy.can_act_under_mandate(membership) and not person.is_anonymous
     if request.method == "POST" and "creer_mandat" in request.POST and can_create_mandate:
+        drafts.draft_drop(request, request.POST.get("brouillon"))  # the typing now is the one to keep
         key = drafts.draft_save(request, person_pk=person.pk, data=request.POST)
         return redirect(f"{reverse('web:mandate_create', args=[person.pk])}?{urlencode({'brouillon': key})}")
     draft_key = request.POST.get("brouillon") or request.GET.get("brouillon")
