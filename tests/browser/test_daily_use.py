@@ -50,8 +50,9 @@ def test_my_day_and_an_error_summary_reached_with_the_keyboard(open_ui: Callable
     ui.check_accessibility()  # the same page, at the field's anchor
 
 
-def test_the_consent_text_follows_the_choices(open_ui: Callable[..., UI]) -> None:
-    ui = open_ui(as_user="social@ccas-demo.fr")
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_consent_text_follows_the_choices(open_ui: Callable[..., UI], viewport) -> None:
+    ui = open_ui(as_user="social@ccas-demo.fr", viewport=viewport)
     page = ui.page
     ui.goto(f"{first_person_path(ui)}mandats/nouveau/")
     consent = page.locator("#texte-consentement")

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .support import DEMO_PASSWORD, UI
+from .support import DEMO_PASSWORD, DESKTOP_VIEWPORT, PHONE_VIEWPORT, UI
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,12 @@ def choose(ui: UI, label: str, key: str) -> None:
     ui.press(key)
 
 
-def test_a_person_completes_the_diagnostic_alone_with_the_keyboard(open_ui) -> None:  # type: ignore[no-untyped-def]
-    ui: UI = open_ui(as_user=USER)
+@pytest.mark.parametrize(
+    "viewport", [pytest.param(DESKTOP_VIEWPORT, id="bureau"), pytest.param(PHONE_VIEWPORT, id="telephone")]
+)
+def test_a_person_completes_the_diagnostic_alone_with_the_keyboard(open_ui, viewport) -> None:  # type: ignore[no-untyped-def]
+    phone = {"is_mobile": True, "has_touch": True} if viewport is PHONE_VIEWPORT else {}
+    ui: UI = open_ui(as_user=USER, viewport=viewport, **phone)
     page = ui.page
     person = first_person_path(ui)
     ui.goto(f"{person}diagnostics/")
@@ -93,7 +97,15 @@ def test_a_person_completes_the_diagnostic_alone_with_the_keyboard(open_ui) -> N
     expect(page.get_by_text("Merci ! Vos réponses sont enregistrées.")).to_be_visible()
     expect(page.locator("#menu-principal")).to_have_count(0)
     ui.check_accessibility()
-    page.get_by_label("Votre mot de passe").fill(DEMO_PASSWORD)
+    lock = ui.path()
+    # From the locked session, no page of the team answers: each address leads back to the lock.
+    for address in ("/", "/personnes/", f"{person}", "/rgpd/journal/", "/deconnexion/"):
+        ui.page.goto(ui.base_url + address)
+        ui.wait_for_path(re.escape(lock))
+        expect(page.locator("#menu-principal")).to_have_count(0)
+    # The worker comes back with the keyboard: Tab to the password, type it, Enter.
+    ui.tab_to(page.get_by_label("Votre mot de passe"), max_presses=20)
+    ui.type(DEMO_PASSWORD)
     ui.press("Enter")
 
     ui.wait_for_path(r"/diagnostics/\d+/")  # the result page, checked with axe

@@ -59,6 +59,8 @@ def test_every_refused_form_shows_an_error_summary_linking_to_its_fields(role, s
             continue
         with_errors.append(url)
         assert 'id="resume-erreurs"' in page, url
+        # DSFR: the summary sits right under the page title.
+        assert re.search(r"</h1>\s*<div[^>]*id=\"resume-erreurs\"", page), url
         summary = page[page.index('id="resume-erreurs"') :]
         summary = summary[: summary.index("</div>")]
         targets = re.findall(r'href="#([^"]+)"', summary)

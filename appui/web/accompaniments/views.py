@@ -1,11 +1,14 @@
 """Accompaniment pages: quick entry, collective workshops, correction by the author."""
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from appui.accompaniments import services
@@ -25,6 +28,7 @@ from appui.places.models import Place
 from appui.reporting.selectors import recent_persons
 from appui.web.middleware import membership_required
 
+from . import drafts
 from .forms import AccompanimentForm, WorkshopForm, duration_initial, where_of
 
 
@@ -34,17 +38,33 @@ def _places(membership: Any) -> Any:
 
 @membership_required
 def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """Record an accompaniment; "Créer le mandat" keeps the typing aside and comes back to it with the mandate."""
     membership = request.membership  # type: ignore[attr-defined]
     person = access_person(membership=membership, pk=person_pk)
     if not policy.can_record_accompaniment(membership):
         raise PermissionDenied
+    can_create_mandate = policy.can_act_under_mandate(membership) and not person.is_anonymous
+    if request.method == "POST" and "creer_mandat" in request.POST and can_create_mandate:
+        drafts.draft_drop(request, request.POST.get("brouillon"))  # the typing now is the one to keep
+        key = drafts.draft_save(request, person_pk=person.pk, data=request.POST)
+        return redirect(f"{reverse('web:mandate_create', args=[person.pk])}?{urlencode({'brouillon': key})}")
+    draft_key = request.POST.get("brouillon") or request.GET.get("brouillon")
+    draft = drafts.draft_get(request, draft_key, person_pk=person.pk)
+    mandates = mandates_visible_by(membership).for_person(person.pk).current()
     form = AccompanimentForm(
         request.POST or None,
+        initial=_draft_initial(draft) if draft and request.method != "POST" else None,
         places=_places(membership),
         show_notes=policy.can_view_notes(membership),
-        mandates=mandates_visible_by(membership).for_person(person.pk).current(),
+        mandates=mandates,
         versioned=False,
     )
+    if can_create_mandate:
+        form.fields[
+            "mandate"
+        ].help_text += (
+            " Pas de mandat qui couvre la démarche ? « Créer le mandat », en bas du formulaire, garde votre saisie."
+        )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         mandate = fields.pop("mandate", None)
@@ -53,13 +73,35 @@ def accompaniment_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
+            drafts.draft_drop(request, draft_key)
             messages.success(request, "L'accompagnement a été enregistré.")
             return redirect("web:person_detail", person_pk=person.pk)
+    new_mandate = mandates.filter(pk=draft["mandate"]).first() if draft and draft["mandate"] else None
     return render(
         request,
         "web/accompaniments/form.html",
-        {"form": form, "person": person, "title": f"Nouvel accompagnement — {person}", "nav": "people"},
+        {
+            "form": form,
+            "person": person,
+            "title": f"Nouvel accompagnement — {person}",
+            "nav": "people",
+            "can_create_mandate": can_create_mandate,
+            "draft_key": draft_key if draft else None,
+            "new_mandate": new_mandate,
+        },
     )
+
+
+def _draft_initial(draft: dict[str, Any]) -> dict[str, Any]:
+    """Return the form's initial data from a draft: the values typed, and the mandate created meanwhile."""
+    initial: dict[str, Any] = {}
+    for name, field in AccompanimentForm.base_fields.items():
+        values = draft["values"].get(name)
+        if values is not None:
+            initial[name] = values if isinstance(field, forms.MultipleChoiceField) else values[-1]
+    if draft["mandate"]:
+        initial["mandate"] = draft["mandate"]
+    return initial
 
 
 def _initial(accompaniment: Any, names: Any) -> dict[str, Any]:

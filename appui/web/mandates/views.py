@@ -1,9 +1,12 @@
 """Mandate pages: create in person, read, attestations, revoke."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,9 +14,10 @@ from appui.accounts import policy
 from appui.accounts.models import Membership
 from appui.mandates import services
 from appui.mandates.access import access_mandate, access_revocation
-from appui.mandates.enums import CONSENT_VERSION
+from appui.mandates.enums import CONSENT_VERSION, procedure_category_choices
 from appui.people.access import access_person
 from appui.people.models import Person
+from appui.web.accompaniments.drafts import draft_get, draft_set_mandate
 from appui.web.files import attachment_response
 from appui.web.middleware import membership_required
 
@@ -30,7 +34,13 @@ def mandate_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = access_person(membership=membership, pk=person_pk)
     if not policy.can_act_under_mandate(membership) or person.is_anonymous:
         raise PermissionDenied
-    form = MandateForm(request.POST or None)
+    # Coming from an accompaniment form ("Créer le mandat"): its procedure themes are proposed, and once saved
+    # the mandate leads back to that form, restored (appui/web/accompaniments/drafts.py).
+    draft_key = request.POST.get("brouillon") or request.GET.get("brouillon")
+    draft = draft_get(request, draft_key, person_pk=person.pk)
+    if draft is None:
+        draft_key = None
+    form = MandateForm(request.POST or None, initial=_draft_categories(draft))
     preview = _consent_preview(membership, person, form)
     if request.htmx:  # type: ignore[attr-defined]
         # The text follows the categories and duration as they are chosen (the form posts on change).
@@ -48,6 +58,14 @@ def mandate_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
+            if draft_key:
+                draft_set_mandate(request, draft_key, mandate_pk=mandate.pk)
+                messages.success(
+                    request,
+                    "Le mandat est enregistré et choisi ci-dessous. Terminez l'accompagnement, puis imprimez "
+                    "l'attestation du mandat et faites-la signer.",
+                )
+                return redirect(_back_to_accompaniment(person, draft_key))
             messages.success(request, "Le mandat est enregistré. Imprimez l'attestation et faites-la signer.")
             return redirect("web:mandate_detail", mandate_pk=mandate.pk)
     return render(
@@ -60,18 +78,30 @@ def mandate_create(request: HttpRequest, person_pk: int) -> HttpResponse:
             "consent_version": CONSENT_VERSION,
             "title": f"Nouveau mandat — {person}",
             "nav": "people",
+            "draft_key": draft_key,
+            "back_url": _back_to_accompaniment(person, draft_key) if draft_key else None,
         },
     )
+
+
+def _draft_categories(draft: dict | None) -> dict[str, list[str]] | None:
+    """Return the initial categories of a mandate created from an accompaniment form: its procedure themes."""
+    if draft is None:
+        return None
+    themes = draft["values"].get("themes", [])
+    return {"categories": [value for value, _ in procedure_category_choices() if value in themes]}
+
+
+def _back_to_accompaniment(person: Person, draft_key: str) -> str:
+    return f"{reverse('web:accompaniment_create', args=[person.pk])}?{urlencode({'brouillon': draft_key})}"
 
 
 def _consent_preview(membership: Membership, person: Person, form: MandateForm) -> str:
     """The consent text of the choices made so far (categories and duration as typed, start now)."""
     start = timezone.now().replace(second=0, microsecond=0)
-    categories = (
-        [c for c in form.data.getlist("categories") if c in dict(form.fields["categories"].choices)]
-        if form.is_bound
-        else []
-    )
+    choices = dict(form.fields["categories"].choices)  # type: ignore[attr-defined]
+    chosen = form.data.getlist("categories") if form.is_bound else form.initial.get("categories", [])
+    categories = [c for c in chosen if c in choices]
     duration = form.data.get("duration") if form.is_bound else None
     valid_durations = {value for value, _ in form.fields["duration"].choices}
     end = services.mandate_end(start, duration) if duration in valid_durations else None
