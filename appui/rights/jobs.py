@@ -66,7 +66,13 @@ def max_running() -> int:
 def _encode_entries(entries: Sequence[Entry]) -> dict[str, Any]:
     if entries and isinstance(entries[0], CsvRow):
         rows: Sequence[CsvRow] = entries  # type: ignore[assignment]
-        return {"kind": "csv", "columns": rows[0].columns, "rows": [[row.line, row.values] for row in rows]}
+        return {
+            "kind": "csv",
+            "columns": rows[0].columns,
+            "rows": [
+                [row.line, row.values] if row.problem is None else [row.line, row.values, row.problem] for row in rows
+            ],
+        }
     return {
         "kind": "records",
         "entries": [
@@ -78,7 +84,7 @@ def _encode_entries(entries: Sequence[Entry]) -> dict[str, Any]:
 def _decode_entries(payload: dict[str, Any]) -> list[Entry]:
     if payload["kind"] == "csv":
         columns = payload["columns"]
-        return [CsvRow(line, values, columns) for line, values in payload["rows"]]
+        return [CsvRow(line, values, columns, *problem) for line, values, *problem in payload["rows"]]
     return [
         CaseloadEntry(reference=reference, person_id=person_id, answers=HouseholdAnswers.from_json(answers))
         for reference, person_id, answers in payload["entries"]
