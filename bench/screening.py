@@ -417,7 +417,8 @@ def api_client():  # type: ignore[no-untyped-def]
     from appui.accounts.services import api_token_create, membership_create, structure_create, user_create
 
     structure = structure_create(name="CCAS du banc d'essai", type=StructureType.CCAS, commune_code="69266")
-    user = user_create(email="bench@appui.invalid", first_name="Banc", last_name="Essai")
+    # One account per run: the same database can be measured again.
+    user = user_create(email=f"bench-{time.time_ns()}@appui.invalid", first_name="Banc", last_name="Essai")
     membership = membership_create(user=user, structure=structure, role=Role.TRAVAILLEUR_SOCIAL, bound_by_secrecy=True)
     _, raw = api_token_create(membership=membership, name="banc d'essai")
     return Client(HTTP_AUTHORIZATION=f"Token {raw}", HTTP_HOST="localhost"), membership

@@ -173,3 +173,25 @@ def test_the_api_takes_the_activity_words_of_the_caseload_file(worker, engine):
         assert file_body.json()["rights"] == openfisca_body.json()["rights"]
     unknown = {**SINGLE_TENANT, "adults": [{**SINGLE_TENANT["adults"][0], "activity": "astronaute"}]}
     assert api.post("/api/v1/rights/screenings/", unknown, content_type="application/json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_page_launches_a_caseload_under_the_month_chosen_and_names_a_file_not_in_utf8(worker, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(worker)
+    upload = SimpleUploadedFile("foyers.csv", csv_text(GOOD[:1]).encode(), content_type="text/csv")
+    response = client.post(
+        reverse("web:rights_caseload"), {"source": CaseloadSource.CSV, "file": upload, "period": "2025-03"}
+    )
+    assert response.status_code == 302
+    assert CaseloadScreening.objects.get().period == "2025-03"
+    latin = SimpleUploadedFile("foyers.csv", (HEADER + "\nA1;01/01/1980;salarié\n").encode("latin-1"))
+    page = client.post(reverse("web:rights_caseload"), {"source": CaseloadSource.CSV, "file": latin})
+    assert "premier caractère illisible à la ligne 2" in page.content.decode()
+    wrong_month = SimpleUploadedFile("foyers.csv", csv_text(GOOD[:1]).encode(), content_type="text/csv")
+    page = client.post(
+        reverse("web:rights_caseload"), {"source": CaseloadSource.CSV, "file": wrong_month, "period": "1999-01"}
+    )
+    assert "Indiquez un mois AAAA-MM" in page.content.decode() and CaseloadScreening.objects.count() == 1
