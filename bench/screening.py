@@ -13,7 +13,7 @@ Check it at a small size (a few minutes on a busy machine)::
 
 Full measurement, on a quiet machine, with a throwaway PostgreSQL database (its tables are created here)::
 
-    createdb appui_bench && .venv/bin/python bench/screening.py --database-url postgres://postgres@127.0.0.1/appui_bench
+    createdb appui_bench && DATABASE_URL=postgres://postgres@127.0.0.1/appui_bench .venv/bin/python bench/screening.py
 
 It prints, side by side in one run:
 
@@ -94,7 +94,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--small-runs", type=int, default=20, help="small caseloads timed per worker count (20)")
     parser.add_argument("--parts", default="abcd", help="parts to run, among a, b, c, d (abcd)")
     parser.add_argument(
-        "--database-url", default="", help="database of part (d) (default: a throwaway SQLite file); PostgreSQL: COPY"
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="database of part (d) (default: $DATABASE_URL, else a throwaway SQLite file); PostgreSQL: COPY",
     )
     parser.add_argument("--workers", type=int, default=0, help="caseload worker processes (default: one per core)")
     parser.add_argument("--port", type=int, default=0, help="port of the local OpenFisca Web API (default: free)")
@@ -415,7 +417,8 @@ def api_client():  # type: ignore[no-untyped-def]
     from appui.accounts.services import api_token_create, membership_create, structure_create, user_create
 
     structure = structure_create(name="CCAS du banc d'essai", type=StructureType.CCAS, commune_code="69266")
-    user = user_create(email="bench@appui.invalid", first_name="Banc", last_name="Essai")
+    # One account per run: the same database can be measured again.
+    user = user_create(email=f"bench-{time.time_ns()}@appui.invalid", first_name="Banc", last_name="Essai")
     membership = membership_create(user=user, structure=structure, role=Role.TRAVAILLEUR_SOCIAL, bound_by_secrecy=True)
     _, raw = api_token_create(membership=membership, name="banc d'essai")
     return Client(HTTP_AUTHORIZATION=f"Token {raw}", HTTP_HOST="localhost"), membership

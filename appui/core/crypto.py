@@ -17,7 +17,7 @@ import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -45,12 +45,18 @@ class DecryptionError(Exception):
 class KeyRing:
     current: str
     keys: dict[str, bytes]
+    # One cipher object per key, made on first use: a caseload stores tens of thousands of values in a row, and
+    # setting a key up costs more than encrypting a short value. AESGCM keeps no state between calls.
+    _aeads: dict[str, AESGCM] = field(default_factory=dict, compare=False, repr=False)
 
     def aead(self, key_id: str) -> AESGCM:
-        try:
-            return AESGCM(self.keys[key_id])
-        except KeyError:
-            raise DecryptionError(f"Clé de chiffrement « {key_id} » absente du trousseau.") from None
+        cipher = self._aeads.get(key_id)
+        if cipher is None:
+            try:
+                cipher = self._aeads[key_id] = AESGCM(self.keys[key_id])
+            except KeyError:
+                raise DecryptionError(f"Clé de chiffrement « {key_id} » absente du trousseau.") from None
+        return cipher
 
 
 def parse_keyring(raw: str) -> KeyRing:

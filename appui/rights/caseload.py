@@ -8,6 +8,7 @@ line and reasons, and never stops or changes the others.
 """
 
 import gc
+import logging
 import math
 import multiprocessing
 import os
@@ -22,10 +23,12 @@ from django.db import connections
 from .catalogue import catalogue
 from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, situation_missing
 from .csv_format import CsvRow, RowError, parse_row
-from .engine import RightsEngine, get_engine
+from .engine import EngineError, RightsEngine, get_engine
 from .engine.inprocess import gc_paused
 from .results import found_masks, monthly_equivalents
 from .situation import HouseholdAnswers, Situation, resolve
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 10_000
 # Below this many households a second process costs more than it saves.
@@ -119,7 +122,15 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
         kept.append(entry)
     if not situations:
         return outcome
-    values = engine.compute(situations)
+    values, failures = compute_isolating(engine, situations)
+    if failures:
+        for index, reason in sorted(failures.items(), reverse=True):
+            entry = kept.pop(index)
+            del situations[index]
+            outcome.problems.append(RowProblem(line=entry.line, reference=entry.reference, message=reason))
+        outcome.problems.sort(key=lambda p: (p.line is None, p.line or 0))
+        if not situations:
+            return outcome
     masks = found_masks(values)
     monthly = monthly_equivalents(values)
     codes = list(catalogue())
@@ -184,6 +195,36 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
             )
         )
     return outcome
+
+
+def compute_isolating(
+    engine: RightsEngine, situations: Sequence[Situation]
+) -> tuple[dict[str, np.ndarray], dict[int, str]]:
+    """Return the engine's values for the situations it can compute, and a French reason for each one it cannot.
+
+    The chunk is computed at once; when the engine raises, it is split in halves until the households that make
+    it fail are alone, so that one bad household costs a few more simulations and never the others' results. An
+    engine that cannot compute at all (``EngineError``: remote API unreachable) is not a household's fault: it is
+    raised, and the task is tried again.
+    """
+    try:
+        return engine.compute(situations), {}
+    except EngineError:
+        raise
+    except Exception as exc:
+        if len(situations) == 1:
+            logger.warning("The rules engine failed on one household", exc_info=True)
+            return {}, {
+                0: f"le moteur de calcul (OpenFisca) n'a pas pu examiner ce foyer ({type(exc).__name__}) : "
+                "vérifiez ses valeurs ; les autres foyers ont été examinés."
+            }
+    half = len(situations) // 2
+    left, left_failures = compute_isolating(engine, situations[:half])
+    right, right_failures = compute_isolating(engine, situations[half:])
+    failures = left_failures | {half + index: reason for index, reason in right_failures.items()}
+    parts = [part for part in (left, right) if part]
+    values = {code: np.concatenate([part[code] for part in parts]) for code in parts[0]} if parts else {}
+    return values, failures
 
 
 # Set by the parent just before forking: the workers inherit them (copy-on-write), nothing is pickled but bounds.

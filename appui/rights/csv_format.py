@@ -21,6 +21,8 @@ from .situation import EMPLOYMENT_TO_ACTIVITY, HOUSING_TO_OPENFISCA, AdultAnswer
 TEMPLATE_FILE = Path(__file__).resolve().parent / "data" / "reperage_modele.csv"
 MAX_CHILDREN = 12
 MAX_AMOUNT = 1_000_000
+# The longest reference kept with a result (``CaseloadResult.reference``): a longer one is refused, never cut.
+MAX_REFERENCE_LENGTH = 100
 
 # Column → ResourceKind value (the same words).
 RESOURCE_COLUMNS = {
@@ -72,14 +74,16 @@ class CsvRow:
     rows is handed to the workers as it is read, without a copy.
     """
 
-    __slots__ = ("line", "values", "columns")
+    __slots__ = ("line", "values", "columns", "problem")
     person_id = None
     answers = None
 
-    def __init__(self, line: int, values: list[str], columns: dict[str, int]):
+    def __init__(self, line: int, values: list[str], columns: dict[str, int], problem: str | None = None):
         self.line = line
         self.values = values
         self.columns = columns
+        # What is wrong with the row as a line of the file (cut short, reference already used), found on reading.
+        self.problem = problem
 
     def get(self, name: str, default: str = "") -> str:
         index = self.columns.get(name)
@@ -91,17 +95,35 @@ class CsvRow:
 
     @property
     def reference(self) -> str:
-        return self.get("reference").strip()[:100]
+        """Return the reference as reported with the row (a reference too long is refused, and shown cut)."""
+        return self.get("reference").strip()[:MAX_REFERENCE_LENGTH]
 
     @property
     def row(self) -> "CsvRow":
         return self
 
 
+def decode(data: bytes, *, name: str = "Le fichier") -> str:
+    """Return the text of a caseload file read as bytes (UTF-8, with or without a byte order mark).
+
+    Raise CsvFormatError, in French with the line of the first wrong byte, when the file is not UTF-8.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CsvFormatError(
+            f"{name} n'est pas encodé en UTF-8 (premier caractère illisible à la ligne {line}). Dans le tableur, "
+            "enregistrez-le au format « CSV UTF-8 »."
+        ) from None
+
+
 def read_rows(text: str) -> list[CsvRow]:
     """Return the data rows of a caseload CSV file (";" or "," separated, UTF-8, with a header row).
 
-    Raise CsvFormatError when the header lacks a required column. Unknown columns are ignored.
+    Raise CsvFormatError when the header lacks a required column. Unknown columns are ignored. A row with fewer
+    cells than the header, a reference used by an earlier row and a reference too long are kept with their
+    ``problem``: ``parse_row`` reports them with the row's line.
     """
     global _this_year
     _this_year = datetime.date.today().year
@@ -126,10 +148,38 @@ def read_rows(text: str) -> list[CsvRow]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return [CsvRow(reader.line_num, values, columns) for values in reader if "".join(values).strip()]
+        rows = [CsvRow(reader.line_num, values, columns) for values in reader if "".join(values).strip()]
     finally:
         if collecting:
             gc.enable()
+    _find_row_problems(rows, width=len(header), reference=columns["reference"])
+    return rows
+
+
+def _find_row_problems(rows: list[CsvRow], *, width: int, reference: int) -> None:
+    """Mark the rows that are wrong as lines of the file, whatever their cells say."""
+    first_line: dict[str, int] = {}
+    for row in rows:
+        values = row.values
+        if len(values) < width:
+            # A row cut short (a line break inside a cell, a copy that lost its end): its empty cells would be
+            # read as "unknown" and give a wrong result.
+            row.problem = (
+                f"la ligne a {len(values)} colonne(s) au lieu de {width} : elle semble coupée (vérifiez les "
+                "séparateurs et les retours à la ligne dans les cellules)"
+            )
+            continue
+        key = values[reference].strip()
+        if not key:
+            continue
+        if len(key) > MAX_REFERENCE_LENGTH:
+            row.problem = f"reference dépasse {MAX_REFERENCE_LENGTH} caractères ({len(key)})"
+        elif key in first_line:
+            row.problem = (
+                f"reference « {key} » est déjà celle de la ligne {first_line[key]} : ce foyer n'est compté qu'une fois"
+            )
+        else:
+            first_line[key] = row.line
 
 
 def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
@@ -249,6 +299,8 @@ def _split(value: str) -> list[str]:
 
 def parse_row(row: CsvRow) -> HouseholdAnswers:
     """Return the answers of one row; raise RowError listing every reason when the row is wrong."""
+    if row.problem is not None:
+        raise RowError(row.problem + ".")
     cells = row
     errors: list[str] = []
     if not row.reference:

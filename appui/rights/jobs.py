@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -66,7 +66,13 @@ def max_running() -> int:
 def _encode_entries(entries: Sequence[Entry]) -> dict[str, Any]:
     if entries and isinstance(entries[0], CsvRow):
         rows: Sequence[CsvRow] = entries  # type: ignore[assignment]
-        return {"kind": "csv", "columns": rows[0].columns, "rows": [[row.line, row.values] for row in rows]}
+        return {
+            "kind": "csv",
+            "columns": rows[0].columns,
+            "rows": [
+                [row.line, row.values] if row.problem is None else [row.line, row.values, row.problem] for row in rows
+            ],
+        }
     return {
         "kind": "records",
         "entries": [
@@ -78,7 +84,7 @@ def _encode_entries(entries: Sequence[Entry]) -> dict[str, Any]:
 def _decode_entries(payload: dict[str, Any]) -> list[Entry]:
     if payload["kind"] == "csv":
         columns = payload["columns"]
-        return [CsvRow(line, values, columns) for line, values in payload["rows"]]
+        return [CsvRow(line, values, columns, *problem) for line, values, *problem in payload["rows"]]
     return [
         CaseloadEntry(reference=reference, person_id=person_id, answers=HouseholdAnswers.from_json(answers))
         for reference, person_id, answers in payload["entries"]
@@ -237,6 +243,8 @@ def _result_rows(
     A finding's position in the caseload comes from its entry (its file line, or its person, unique in a chunk).
     """
     index_of = {(entry.line, entry.person_id): index for index, entry in enumerate(entries)}
+    # The connection itself, not Django's per-thread proxy: it is read twice per row, for thousands of rows.
+    database = connections[DEFAULT_DB_ALIAS]
     fields = {field.attname: field for field in CaseloadResult._meta.concrete_fields}
     row_uid_field = fields[ROW_UID]
     names: list[str] = []
@@ -253,14 +261,14 @@ def _result_rows(
                 if getattr(field, "encrypted", False):
                     converters.append(_sealer(field))
                 elif field.get_internal_type() == "JSONField":
-                    converters.append(_preparer(field))
+                    converters.append(_preparer(field, database))
                 else:
                     converters.append(None)
         row_uid = uuid.uuid4()
         row: list[Any] = [
             job_id,
             first + index_of[(finding.line, finding.person_id)],
-            row_uid_field.get_db_prep_value(row_uid, connection),
+            row_uid_field.get_db_prep_value(row_uid, database),
         ]
         for convert, value in zip(converters, values.values(), strict=True):
             row.append(convert(value, row_uid) if convert else value)
@@ -276,9 +284,9 @@ def _sealer(field: Any) -> Callable[[Any, uuid.UUID], Any]:
     return seal
 
 
-def _preparer(field: Any) -> Callable[[Any, uuid.UUID], Any]:
+def _preparer(field: Any, database: Any) -> Callable[[Any, uuid.UUID], Any]:
     def prepare(value: Any, row_uid: uuid.UUID) -> Any:
-        return field.get_db_prep_save(value, connection)
+        return field.get_db_prep_save(value, database)
 
     return prepare
 

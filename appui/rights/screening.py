@@ -1,6 +1,7 @@
 """Screen one household: answers → complete situation → engine → rights. Computes; never writes."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,6 +12,17 @@ from .engine import RightsEngine, get_engine
 from .engine.inputs import today_period
 from .results import RightEstimate, assess, estimates, to_verify_monthly_total, unclaimed_monthly_total
 from .situation import HouseholdAnswers, Situation, resolve
+
+# The months whose legislation may be chosen, for one household as for a caseload (defaults: the current month).
+PERIOD_PATTERN = r"^20(2[4-9]|30)-(0[1-9]|1[0-2])$"
+PERIOD_HELP = "Mois simulé AAAA-MM, de 2024-01 à 2030-12 (défaut : le mois en cours)."
+PERIOD_ERROR = "Indiquez un mois AAAA-MM entre 2024-01 et 2030-12."
+_PERIOD = re.compile(PERIOD_PATTERN)
+
+
+def is_period(value: str) -> bool:
+    """Return whether ``value`` is a month whose legislation may be chosen ("YYYY-MM", 2024-01 to 2030-12)."""
+    return bool(_PERIOD.match(value))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .csv_format import CsvFormatError, read_rows
 from .engine import EngineError
 from .enums import CaseloadSource, CaseloadStatus, RightStatus
 from .models import OPEN_STATUSES, CaseloadScreening, RightFollowUp, Screening
-from .screening import current_period, screen
+from .screening import PERIOD_ERROR, current_period, is_period, screen
 from .selectors import caseload_results
 from .situation import HouseholdAnswers, answers_from_record
 from .tasks import start_caseload_screening
@@ -220,16 +220,26 @@ def _reminder(
 
 @transaction.atomic
 def caseload_screening_create(
-    *, membership: Membership, source: str, csv_text: str = "", filename: str = "", start: bool = True
+    *,
+    membership: Membership,
+    source: str,
+    csv_text: str = "",
+    filename: str = "",
+    period: str | None = None,
+    start: bool = True,
 ) -> CaseloadScreening:
     """Record a caseload screening to run in the background, journal it, and start it once committed.
 
     A CSV file is checked here (header, size) so that the member hears of a wrong file at once; its rows are
-    checked one by one during the run. ``start=False`` leaves the job pending for the caller to run (the CLI).
+    checked one by one during the run. ``period`` ("YYYY-MM") is the month whose legislation is applied, as for
+    one household; by default the current month when the job starts. ``start=False`` leaves the job pending for
+    the caller to run (the CLI).
     """
     _check_may_screen(membership)
     if source not in CaseloadSource.values:
         raise ValidationError({"source": "Choisissez les personnes de la structure ou un fichier."})
+    if period and not is_period(period):
+        raise ValidationError({"period": PERIOD_ERROR})
     if source == CaseloadSource.CSV:
         try:
             rows = read_rows(csv_text)
@@ -249,6 +259,7 @@ def caseload_screening_create(
         source=source,
         filename=filename[:200],
         source_csv=csv_text,
+        period=period or "",
     )
     audit_record(
         actor=membership.user,
@@ -256,7 +267,7 @@ def caseload_screening_create(
         action=AuditAction.CASELOAD_SCREENING,
         purpose=AuditPurpose.ACCOMPANIMENT,
         obj=job,
-        detail={"source": source},
+        detail={"source": source, **({"period": period} if period else {})},
     )
     if start:
         # Queued in this transaction (the queue is in the same database): the job and its task exist together.

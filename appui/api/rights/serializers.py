@@ -11,9 +11,25 @@ from appui.core.communes import validate_commune_code
 from appui.people.enums import HousingStatus
 from appui.rights.catalogue import catalogue
 from appui.rights.enums import Activity, Benefit, CaseloadSource, Disability, ResourceKind, Schooling
-from appui.rights.situation import AdultAnswers, ChildAnswers, HouseholdAnswers
+from appui.rights.screening import PERIOD_ERROR, PERIOD_HELP, PERIOD_PATTERN
+from appui.rights.situation import EMPLOYMENT_TO_ACTIVITY, AdultAnswers, ChildAnswers, HouseholdAnswers
 
 AMOUNT = {"min_value": 0, "max_value": 1_000_000, "max_digits": 10, "decimal_places": 2, "coerce_to_string": False}
+# The words of the caseload file's ``activite`` column, as well as OpenFisca's: one vocabulary for files and API.
+ACTIVITY_CHOICES = [
+    *Activity.choices,
+    *(
+        (word, f"{dict(Activity.choices)[value]} ({word})")
+        for word, value in EMPLOYMENT_TO_ACTIVITY.items()
+        if word not in Activity.values
+    ),
+]
+
+
+def period_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        PERIOD_PATTERN, required=False, help_text=PERIOD_HELP, error_messages={"invalid": PERIOD_ERROR}
+    )
 
 
 class ResourcesSerializer(BoundedSerializer):
@@ -30,12 +46,21 @@ class ResourcesSerializer(BoundedSerializer):
 class AdultSerializer(BoundedSerializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
     birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900, max_value=2100)
-    activity = serializers.ChoiceField(Activity.choices, required=False, allow_null=True)
+    activity = serializers.ChoiceField(
+        ACTIVITY_CHOICES,
+        required=False,
+        allow_null=True,
+        help_text="Valeurs OpenFisca, ou les mots de la colonne activite du fichier du repérage (salarie…).",
+    )
     resources = ResourcesSerializer(required=False, allow_null=True)
     disability = serializers.ChoiceField(Disability.choices, required=False, allow_null=True)
     ass_condition = serializers.BooleanField(
         required=False, allow_null=True, help_text="5 ans de travail dans les 10 dernières années (ASS)."
     )
+
+    def validate_activity(self, value: str | None) -> str | None:
+        """Return OpenFisca's word for an activity given in the caseload file's words."""
+        return EMPLOYMENT_TO_ACTIVITY.get(value, value) if value else value
 
 
 class ChildSerializer(BoundedSerializer):
@@ -44,12 +69,7 @@ class ChildSerializer(BoundedSerializer):
 
 
 class SituationSerializer(BoundedSerializer):
-    period = serializers.RegexField(
-        r"^20(2[4-9]|30)-(0[1-9]|1[0-2])$",
-        required=False,
-        help_text="Mois simulé AAAA-MM, de 2024-01 à 2030-12 (défaut : le mois en cours).",
-        error_messages={"invalid": "Indiquez un mois AAAA-MM entre 2024-01 et 2030-12."},
-    )
+    period = period_field()
     adults = AdultSerializer(many=True, min_length=1, max_length=2)
     children = ChildSerializer(many=True, required=False, max_length=12)
     housing_status = serializers.ChoiceField(
@@ -185,6 +205,7 @@ class CaseloadCreateSerializer(BoundedSerializer):
         help_text="Contenu du fichier CSV (source fichier).",
     )
     filename = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    period = period_field()
 
 
 class CaseloadErrorSerializer(BoundedSerializer):

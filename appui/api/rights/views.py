@@ -114,6 +114,7 @@ class CaseloadListView(APIView):
                 source=serializer.validated_data["source"],
                 csv_text=serializer.validated_data.get("csv", ""),
                 filename=serializer.validated_data.get("filename", ""),
+                period=serializer.validated_data.get("period"),
             )
         except ValidationError as exc:
             raise _errors(exc) from exc

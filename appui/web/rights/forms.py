@@ -12,6 +12,7 @@ from appui.core.communes import validate_commune_code
 from appui.people.enums import HousingStatus
 from appui.rights.catalogue import catalogue
 from appui.rights.certainty import of
+from appui.rights.csv_format import CsvFormatError, decode
 from appui.rights.enums import Activity, CaseloadSource, Disability, ResourceKind, RightStatus, Schooling
 from appui.rights.situation import TENANT_STATUSES, AdultAnswers, ChildAnswers, HouseholdAnswers
 from appui.web.forms import AppuiForm, InlineRadioSelect
@@ -290,6 +291,12 @@ class CaseloadForm(AppuiForm):
         required=False,
         help_text="Séparateur « ; » ou « , », encodage UTF-8. Téléchargez le modèle pour le format.",
     )
+    period = forms.CharField(
+        label="Mois de la législation appliquée",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        help_text="Par défaut, le mois en cours. Format AAAA-MM, de 2024-01 à 2030-12.",
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -301,7 +308,7 @@ class CaseloadForm(AppuiForm):
                 self.add_error("file", "Le fichier dépasse 50 Mo : découpez-le.")
             else:
                 try:
-                    cleaned["csv_text"] = upload.read().decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    self.add_error("file", "Le fichier doit être enregistré en UTF-8 (CSV UTF-8 dans le tableur).")
+                    cleaned["csv_text"] = decode(upload.read())
+                except CsvFormatError as exc:
+                    self.add_error("file", str(exc))
         return cleaned

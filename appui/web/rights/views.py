@@ -263,6 +263,7 @@ def rights_caseload(request: HttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
                 csv_text=form.cleaned_data.get("csv_text", ""),
                 filename=getattr(form.cleaned_data.get("file"), "name", ""),
+                period=form.cleaned_data.get("period") or None,
             )
         except ValidationError as exc:
             form.add_service_error(exc)

@@ -5,6 +5,7 @@ It runs in this process, chunk after chunk, with the same code as the background
 manage.py screen_caseload --job 12                       # run a pending job launched from the web or the API
 manage.py screen_caseload --structure 3 --user a@b.fr   # every person of the structure
 manage.py screen_caseload --structure 3 --user a@b.fr --csv foyers.csv --output resultats.csv
+manage.py screen_caseload --structure 3 --user a@b.fr --csv foyers.csv --mois 2026-01   # législation de janvier
 """
 
 import time
@@ -15,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from appui.accounts.models import Membership
 from appui.rights import services
+from appui.rights.csv_format import CsvFormatError, decode
 from appui.rights.enums import CaseloadSource, CaseloadStatus
 from appui.rights.models import CaseloadScreening
 
@@ -49,11 +51,16 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Adresse e-mail du membre qui lance le repérage.")
         parser.add_argument("--csv", type=Path, help="Fichier CSV, une ligne par foyer (voir docs/rights.md).")
         parser.add_argument("--output", type=Path, help="Écrire les foyers repérés dans ce fichier (.csv ou .xlsx).")
+        parser.add_argument(
+            "--mois", dest="period", help="Mois de la législation appliquée, AAAA-MM (défaut : le mois en cours)."
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         job_id = options["job"]
         if job_id is None:
             job_id = self._create(options).pk
+        elif options["period"]:
+            raise CommandError("--mois ne s'applique qu'à un nouveau repérage : le repérage en attente garde son mois.")
         else:
             pending = CaseloadScreening.objects.filter(pk=job_id).first()
             if pending is None:
@@ -94,18 +101,25 @@ class Command(BaseCommand):
         if membership is None:
             raise CommandError("Ce membre n'a pas d'accès actif à cette structure.")
         csv_path = options["csv"]
+        csv_text = ""
+        if csv_path:
+            try:
+                csv_text = decode(csv_path.read_bytes(), name=f"Le fichier {csv_path}")
+            except OSError as exc:
+                raise CommandError(f"Lecture impossible de {csv_path} : {exc.strerror or exc}.") from exc
+            except CsvFormatError as exc:
+                raise CommandError(str(exc)) from exc
         try:
             return services.caseload_screening_create(
                 membership=membership,
                 source=CaseloadSource.CSV if csv_path else CaseloadSource.STRUCTURE,
-                csv_text=csv_path.read_text(encoding="utf-8-sig") if csv_path else "",
+                csv_text=csv_text,
                 filename=csv_path.name if csv_path else "",
+                period=options["period"],
                 start=False,
             )
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Lecture impossible de {csv_path} : {exc}") from exc
 
     def _export(self, job: CaseloadScreening, path: Path) -> None:
         fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
