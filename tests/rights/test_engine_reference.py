@@ -16,10 +16,12 @@ import multiprocessing
 import random
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from openfisca_core.simulation_builder import SimulationBuilder
 
 from appui.rights.engine.inputs import derived_amounts, situation_to_openfisca
+from appui.rights.engine.webapi import WebApiEngine
 from appui.rights.screening import screen
 from appui.rights.situation import AdultAnswers, ChildAnswers, HouseholdAnswers, resolve
 
@@ -576,3 +578,40 @@ def test_the_json_situation_gives_the_same_results_as_the_arrays(engine, tbs):
         direct["aide_logement"] += direct.pop("reduction_loyer_solidarite")
         for code, value in direct.items():
             assert abs(value - float(arrays[code][index])) <= 0.01, (index, code)
+
+
+class FlaskWebApiEngine(WebApiEngine):
+    """The Web API engine talking to OpenFisca's own Web API application, run here by Flask's test client."""
+
+    def __init__(self, tbs) -> None:
+        super().__init__()
+        from openfisca_web_api.app import create_app
+
+        self.client = create_app(tbs).test_client()
+
+    def _post(self, path: str, body: dict) -> dict:
+        response = self.client.post(path, json=body)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return response.get_json()
+
+
+# OpenFisca's Web API leaves its OpenAPI file open when it loads.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_web_api_engine_finds_the_same_gross_amounts_and_benefits_as_the_in_process_engine(engine, tbs):
+    """The Web API engine searches the gross amounts on the API itself, and keeps the past benefits received."""
+    names = [
+        "salaried couple, two children, social housing",
+        "pensioner couple above the CSG exemption, social housing",
+        "jobseeker paying CSG, single parent, private tenant",
+        "tenant already receiving housing aid and RSA",
+    ]
+    situations = [resolve(declared_answers(tbs, REFERENCE_HOUSEHOLDS[n], PERIOD), period=PERIOD) for n in names]
+    web = FlaskWebApiEngine(tbs)
+    for situation in situations:
+        remote, local = web.derived_amounts(situation), derived_amounts(tbs, [situation])
+        for variable, values in local.items():
+            assert np.allclose(remote[variable], values, atol=0.1), (variable, remote[variable], values)
+    remote_values, local_values = web.compute(situations), engine.compute(situations)
+    for code, values in local_values.items():
+        assert np.allclose(remote_values[code], values, atol=0.01), (code, remote_values[code], values)
+    assert local_values["prime_activite"][0] > 0 and local_values["aspa"][1] > 0

@@ -60,15 +60,17 @@ def calculate_request(situation: Situation, derived: dict[str, np.ndarray]) -> d
     """
     body = situation_to_openfisca(situation, derived)
     periods = benefit_periods(situation.period)
+    # The period asked is added to the benefit's inputs: the amounts received in the past months stay given
+    # (replacing them would make OpenFisca recompute them, with other results).
     for _, variable, unit in benefit_variables():
         asked = {periods[unit]: None}
         if variable in INDIVIDUAL_VARIABLES:
             for person in body["individus"].values():
-                person[variable] = asked
+                person.setdefault(variable, {}).update(asked)
         elif variable in MENAGE_VARIABLES:
-            body["menages"]["menage"][variable] = asked
+            body["menages"]["menage"].setdefault(variable, {}).update(asked)
         else:
-            body["familles"]["famille"][variable] = asked
+            body["familles"]["famille"].setdefault(variable, {}).update(asked)
     return body
 
 
@@ -132,7 +134,7 @@ class WebApiEngine(RightsEngine):
 
         def evaluate(guesses: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             answer = self._post("/calculate", gross_request(situation, guesses))
-            people = list(answer["individus"].values())
+            people = [answer["individus"][person.key] for person in situation.persons]  # answered in key order
             return {
                 variable: np.array([float(p[variable][month] or 0) for p in people])
                 for _, net, taxable, _ in DERIVED_RESOURCES
