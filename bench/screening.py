@@ -620,6 +620,8 @@ def main() -> None:  # noqa: C901 (a linear script)
         from appui.rights.caseload import entries_from_csv, run_caseload
         from appui.rights.csv_format import read_rows
         from appui.rights.engine import get_engine
+        from appui.rights.engine.inprocess import tax_benefit_system
+        from appui.rights.engine.inputs import derived_amounts
         from appui.rights.engine.webapi import calculate_request
         from appui.rights.screening import screen
         from appui.rights.situation import resolve
@@ -634,6 +636,8 @@ def main() -> None:  # noqa: C901 (a linear script)
         workers = args.workers or len(os.sched_getaffinity(0))
         households = [random_answers(rng) for _ in range(max(args.single, args.webapi, args.simulator))]
         situations = [resolve(h, period=PERIOD) for h in households]
+        # (a2) sends Appui's complete situation: its gross and taxable amounts as the in-process engine finds them.
+        derived = {id(s): derived_amounts(tax_benefit_system(), [s]) for s in situations} if "a" in args.parts else {}
         a1 = a2 = b1 = b2 = []
 
         # (a) The local OpenFisca Web API, one request per household.
@@ -644,12 +648,12 @@ def main() -> None:  # noqa: C901 (a linear script)
             try:
                 url = f"http://127.0.0.1:{port}/calculate"
                 for situation in situations[:2]:  # warm the server: the first simulation loads lazily
-                    post_json(url, calculate_request(situation))
+                    post_json(url, calculate_request(situation, derived[id(situation)]))
                     post_json(url, simulator_situation(situation))
                 print("(a1) situations « simulateur »…", file=sys.stderr)
                 a1 = timed(lambda s: post_json(url, simulator_situation(s)), situations[: args.simulator])
                 print("(a2) situations complètes d'Appui…", file=sys.stderr)
-                a2 = timed(lambda s: post_json(url, calculate_request(s)), situations[: args.webapi])
+                a2 = timed(lambda s: post_json(url, calculate_request(s, derived[id(s)])), situations[: args.webapi])
             finally:
                 stop_web_api(server)
 

@@ -23,6 +23,8 @@ class BenefitInfo:
     label: str
     falc: str
     variable: str
+    # OpenFisca variables added to the amount, computed for the same entity and period (a gain paid otherwise).
+    added_variables: tuple[str, ...]
     period: str
     kind: str
     frequency: str
@@ -55,6 +57,7 @@ def _parse(code: str, raw: dict) -> BenefitInfo:
             label=raw["label"],
             falc=raw["falc"],
             variable=raw["variable"],
+            added_variables=tuple(raw.get("added_variables", ())),
             period=raw["period"],
             kind=raw["kind"],
             frequency=raw["frequency"],

@@ -111,8 +111,9 @@ def test_a_caseload_is_launched_then_read_with_its_ranked_results_and_line_error
     results = api.get(job["results_url"]).json()
     assert results["count"] == 4
     assessed = [r for r in results["results"] if r["certainty"] != "a_completer"]
-    totals = [r["unclaimed_monthly_total"] for r in assessed]
-    assert totals == sorted(totals, reverse=True)
+    # Probable households first, then those à vérifier, each by monthly amount.
+    ranks = [(r["certainty"] != "probable", -r["unclaimed_monthly_total"]) for r in assessed]
+    assert ranks == sorted(ranks)
     last = results["results"][-1]
     assert last["reference"] == "A4" and last["certainty"] == "a_completer"
     assert last["missing"] == ["ressources de la personne"] and last["rights"] == {}

@@ -118,8 +118,8 @@ def test_bad_rows_never_stop_nor_change_the_others(engine):
 
 def test_households_are_sorted_by_monthly_amount_and_nothing_annual_counts_as_monthly(engine):
     outcome = run_caseload(entries_from_csv(read_rows(csv_text(GOOD))), period=PERIOD, engine=engine, workers=1)
-    totals = [f.monthly_total for f in outcome.findings]
-    assert totals == sorted(totals, reverse=True)
+    ranks = [(f.certainty, -f.monthly_total) for f in outcome.findings]  # probable first, then by amount
+    assert ranks == sorted(ranks)
     a1 = next(f for f in outcome.findings if f.reference == "A1")
     assert a1.rights["rsa"] == 573.49 and a1.rights["css_gratuite"] is None
     # 573.49 RSA + housing aid + chèque énergie / 12 (a yearly amount counts for a twelfth).
@@ -174,8 +174,8 @@ def test_the_background_job_runs_a_csv_and_keeps_results_counts_and_line_errors(
     assert len(job.period) == 7 and job.engine_versions["openfisca-france"] == "176.1.8"
     results = list(caseload_results(job, membership=None))
     assert len(results) == 4
-    totals = [r.unclaimed_monthly_total for r in results[:3]]
-    assert totals == sorted(totals, reverse=True)
+    ranks = [(r.certainty, -r.unclaimed_monthly_total) for r in results[:3]]  # probable first, then by amount
+    assert ranks == sorted(ranks)
     assert results[-1].reference == "A4" and results[-1].missing_labels == ["ressources de la personne"]
     event = AuditEvent.objects.get(action=AuditAction.CASELOAD_SCREENING)
     assert event.actor == worker.user and event.object_id == str(job.pk)

@@ -2,20 +2,26 @@
 
 - Published amounts (legislation of 2026-11): RSA montant forfaitaire 651.69 € for one person, 573.49 € for a
   single tenant without resources (forfait logement deducted).
-- 24 varied households: Appui's screening against a direct OpenFisca computation written here, independently:
+- 30 varied households: Appui's screening against a direct OpenFisca computation written here, independently:
   its own JSON situation (month by month), ``build_from_entities``, its own variable list and entity sums.
+  Salaries, unemployment benefit and pensions are declared there GROSS (``salaire_de_base``, ``chomage_brut``,
+  ``retraite_brute``): OpenFisca computes their net and taxable amounts itself, and Appui is given the net
+  amounts OpenFisca computed for the month screened, as a person would declare them.
 - 200 generated households: the array path (one simulation for all) equals the per-household path.
 """
 
+import dataclasses
 import datetime
 import multiprocessing
 import random
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from openfisca_core.simulation_builder import SimulationBuilder
 
-from appui.rights.engine.inputs import situation_to_openfisca
+from appui.rights.engine.inputs import derived_amounts, situation_to_openfisca
+from appui.rights.engine.webapi import WebApiEngine
 from appui.rights.screening import screen
 from appui.rights.situation import AdultAnswers, ChildAnswers, HouseholdAnswers, resolve
 
@@ -59,7 +65,7 @@ REFERENCE_HOUSEHOLDS = {
         [adult("1988-02-02", "actif", salaire=800)], housing="locataire_hlm", rent=420, rfr=7000
     ),
     "single, minimum wage, private tenant": household(
-        [adult("1992-09-09", "actif", salaire=1420)], rent=650, commune="33063", rfr=15000
+        [adult("1992-09-09", "actif", salaire=1823.03)], rent=650, commune="33063", rfr=15000
     ),
     "single parent, toddler, no resources": household(
         [adult("1996-04-04")], [child("2024-03-01", "inconnue")], rent=550, commune="59350"
@@ -138,13 +144,49 @@ REFERENCE_HOUSEHOLDS = {
         rfr=30000,
     ),
     "single on sick pay": household([adult("1979-01-01", "actif", indemnites_journalieres=700)], rent=520, rfr=9500),
+    "salaried single in Paris, private tenant": household(
+        [adult("1990-03-03", "actif", salaire=1500)], rent=850, commune="75111", rfr=14000
+    ),
+    "salaried couple, two children, social housing": household(
+        [adult("1985-03-03", "actif", salaire=2100), adult("1987-03-03", "actif", salaire=900)],
+        [child("2016-03-01", "primaire"), child("2019-03-01", "maternelle")],
+        housing="locataire_hlm",
+        rent=620,
+        commune="13055",
+        rfr=25000,
+    ),
+    "pensioner above the CSG exemption, private tenant": household(
+        [adult("1956-05-01", "retraite", retraite=900)], rent=520, commune="33063", rfr=15500
+    ),
+    "pensioner at the full CSG rate, private tenant": household(
+        [adult("1952-05-01", "retraite", retraite=1000)], rent=650, commune="69123", rfr=32000
+    ),
+    "pensioner couple above the CSG exemption, social housing": household(
+        [adult("1954-05-01", "retraite", retraite=1150), adult("1957-05-01", "retraite", retraite=350)],
+        housing="locataire_hlm",
+        rent=480,
+        commune="59350",
+        rfr=24000,
+    ),
+    "jobseeker paying CSG, single parent, private tenant": household(
+        [adult("1980-05-01", "chomeur", chomage=2100)],
+        [child("2014-01-01", "college"), child("2017-01-01", "primaire")],
+        rent=800,
+        commune="31555",
+        rfr=30000,
+    ),
 }
+# The resources declared gross in the direct computation, with the net variable Appui is given.
+GROSS = {"salaire": "salaire_de_base", "chomage": "chomage_brut", "retraite": "retraite_brute"}
+NET = {"salaire": "salaire_net", "chomage": "chomage_net", "retraite": "retraite_nette"}
 
 # The test's own list: OpenFisca variable, period unit, and how Appui shows it.
 DIRECT_VARIABLES = {
     "rsa": ("rsa", "month"),
     "prime_activite": ("ppa", "month"),
     "aide_logement": ("aide_logement", "month"),
+    # A social landlord takes it off the rent (the CAF lowers the housing aid by 98 % of it): Appui counts it in.
+    "reduction_loyer_solidarite": ("reduction_loyer_solidarite", "month"),
     "aah": ("aah", "month"),
     "asi": ("asi", "month"),
     "aspa": ("aspa", "month"),
@@ -177,7 +219,8 @@ def direct_situation(h: HouseholdAnswers, period: str) -> dict:
     months = [f"{y}-{m:02d}" for y in (year - 2, year - 1, year) for m in range(1, 13)]
     start = year * 12 + int(period[5:]) - 1
     past = [f"{i // 12}-{i % 12 + 1:02d}" for i in range(start - 24, start)]
-    taxes = [str(year - 3), str(year - 2), str(year - 1)]
+    # The avis d'imposition of every past year says the same: the CSG of a month of year N-2 reads year N-4's.
+    taxes = [str(year - 4), str(year - 3), str(year - 2), str(year - 1)]
     taxable = [sum(a.resources.get(k, 0) for k in ("salaire", "chomage", "retraite")) for a in h.adults]
     shares = [t / sum(taxable) for t in taxable] if sum(taxable) else [1.0, 0.0][: len(taxable)]
     rates = {"aucun": 0.0, "50_79": 0.5, "80_plus": 0.8}
@@ -187,13 +230,8 @@ def direct_situation(h: HouseholdAnswers, period: str) -> dict:
         r = a.resources
         rate = rates[a.disability]
         monthly = {
-            "salaire_net": r.get("salaire", 0),
-            "salaire_imposable": r.get("salaire", 0),
-            "salaire_de_base": r.get("salaire", 0) / 0.78,
-            "chomage_net": r.get("chomage", 0),
-            "chomage_imposable": r.get("chomage", 0),
-            "retraite_nette": r.get("retraite", 0),
-            "retraite_imposable": r.get("retraite", 0),
+            "salaire_de_base": r.get("salaire", 0),
+            "chomage_brut": r.get("chomage", 0),
             "retraite_brute": r.get("retraite", 0),
             "pensions_invalidite": r.get("pension_invalidite", 0),
             "pensions_alimentaires_percues": r.get("pension_alimentaire", 0),
@@ -221,13 +259,8 @@ def direct_situation(h: HouseholdAnswers, period: str) -> dict:
         person = {
             name: dict.fromkeys(months, 0)
             for name in (
-                "salaire_net",
-                "salaire_imposable",
                 "salaire_de_base",
-                "chomage_net",
-                "chomage_imposable",
-                "retraite_nette",
-                "retraite_imposable",
+                "chomage_brut",
                 "retraite_brute",
                 "pensions_invalidite",
                 "pensions_alimentaires_percues",
@@ -280,23 +313,52 @@ def direct_situation(h: HouseholdAnswers, period: str) -> dict:
     }
 
 
-_direct_cache: dict[tuple[int, str], dict[str, float]] = {}
+_direct_cache: dict[tuple[int, str], tuple[dict[str, float], HouseholdAnswers]] = {}
 
 
 def direct_values(tbs, h: HouseholdAnswers, period: str) -> dict[str, float]:
+    """Return the benefits OpenFisca computes directly for ``h``, its resources declared gross."""
+    return _direct(tbs, h, period)[0]
+
+
+def declared_answers(tbs, h: HouseholdAnswers, period: str) -> HouseholdAnswers:
+    """Return ``h`` as a person declares it: the net amounts OpenFisca computed from the gross ones, in cents."""
+    return _direct(tbs, h, period)[1]
+
+
+def _direct(tbs, h: HouseholdAnswers, period: str) -> tuple[dict[str, float], HouseholdAnswers]:
     key = (id(h), period)
     if key not in _direct_cache:
-        _direct_cache[key] = _direct_values(tbs, h, period)
+        simulation = SimulationBuilder().build_from_entities(tbs, direct_situation(h, period))
+        values = {}
+        for code, (variable, unit) in DIRECT_VARIABLES.items():
+            array = simulation.calculate(variable, period if unit == "month" else period[:4])
+            values[code] = float(array.sum())  # one famille, one ménage: the sum adds a person's benefit
+        adults = []
+        for index, a in enumerate(h.adults):
+            resources = dict(a.resources)
+            for kind in GROSS:
+                if kind in resources:
+                    net = simulation.calculate(NET[kind], period)[index]
+                    resources[kind] = round(float(net), 2)
+            adults.append(dataclasses.replace(a, resources=resources))
+        _direct_cache[key] = (values, dataclasses.replace(h, adults=adults))
     return _direct_cache[key]
 
 
-def _direct_values(tbs, h: HouseholdAnswers, period: str) -> dict[str, float]:
-    simulation = SimulationBuilder().build_from_entities(tbs, direct_situation(h, period))
-    values = {}
-    for code, (variable, unit) in DIRECT_VARIABLES.items():
-        array = simulation.calculate(variable, period if unit == "month" else period[:4])
-        values[code] = float(array.sum())  # one famille, one ménage: the sum adds a person's benefit per household
-    return values
+def pays_csg(tbs, h: HouseholdAnswers, kind: str) -> bool:
+    """Return whether one of the household's ``kind`` resources is paid with CSG (net below gross)."""
+    declared = declared_answers(tbs, h, PERIOD)
+    return any(
+        d.resources.get(kind, 0) < a.resources.get(kind, 0) - 0.5
+        for a, d in zip(h.adults, declared.adults, strict=True)
+    )
+
+
+def close(appui: float, direct: float) -> bool:
+    """Within 1 € or 3 % (the month's net amounts are Appui's for every month of N-2 to N; OpenFisca's gross
+    amounts give each year's own net amounts)."""
+    return abs(appui - direct) <= max(1.0, 0.03 * abs(direct))
 
 
 def test_rsa_montant_forfaitaire_for_one_person_is_the_published_651_69(engine):
@@ -314,22 +376,43 @@ def test_a_single_tenant_without_resources_gets_573_49_after_the_forfait_logemen
     assert outcome.situation.assumptions == ()
 
 
+def direct_rights(tbs, h: HouseholdAnswers) -> dict[str, float]:
+    """Return the direct values by Appui's benefit codes: the housing aid with the réduction de loyer de solidarité."""
+    direct = dict(direct_values(tbs, h, PERIOD))
+    direct["aide_logement"] += direct.pop("reduction_loyer_solidarite")
+    return direct
+
+
+def declares_gross(h: HouseholdAnswers) -> bool:
+    return any(kind in a.resources for a in h.adults for kind in GROSS)
+
+
 @pytest.mark.parametrize("name", list(REFERENCE_HOUSEHOLDS))
 def test_appui_equals_a_direct_openfisca_computation_benefit_by_benefit(name, engine, tbs):
     h = REFERENCE_HOUSEHOLDS[name]
-    outcome = screen(h, period=PERIOD, engine=engine)
-    direct = direct_values(tbs, h, PERIOD)
+    direct = direct_rights(tbs, h)
+    outcome = screen(declared_answers(tbs, h, PERIOD), period=PERIOD, engine=engine)
     appui = {r.benefit: r for r in outcome.rights}
+    # Without salary, unemployment benefit or pension, Appui's inputs are the direct ones: equal to the cent.
+    derived = declares_gross(h)
     for code, value in direct.items():
         excluded = code == "css_participative" and direct["css_gratuite"] > 0
         if value <= 0.005 or excluded:
-            assert code not in appui, (name, code, appui.get(code), value)
+            small = (
+                derived and code in appui and appui[code].amount is not None and close(float(appui[code].amount), 0.0)
+            )
+            assert code not in appui or small, (name, code, appui.get(code), value)
+            continue
+        if derived and code not in appui and close(0.0, value):
             continue
         right = appui[code]
         if code == "css_gratuite":
             assert right.amount is None and right.frequency == "aucun"
         else:
-            assert abs(float(right.amount) - value) <= 0.01, (name, code, right.amount, value)
+            if derived:
+                assert close(float(right.amount), value), (name, code, right.amount, value)
+            else:
+                assert abs(float(right.amount) - value) <= 0.01, (name, code, right.amount, value)
             assert right.frequency == ("annuel" if code in YEARLY else "mensuel"), (name, code)
         assert right.received == (code in h.benefits_received)
 
@@ -339,6 +422,60 @@ def test_the_reference_households_cover_every_benefit(engine, tbs):
     for h in REFERENCE_HOUSEHOLDS.values():
         found |= {code for code, value in direct_values(tbs, h, PERIOD).items() if value > 0.005}
     assert found == set(DIRECT_VARIABLES)
+
+
+def test_salaried_tenants_housing_aid_is_the_direct_one_of_their_gross_salaries(engine, tbs):
+    """The housing aid counts taxable salaries (above the net ones): Appui derives them from the net salary."""
+    found = []
+    for name, h in REFERENCE_HOUSEHOLDS.items():
+        tenant = h.housing_status in {"locataire_prive", "locataire_hlm", "locataire_meuble", "foyer"}
+        if not tenant or not any("salaire" in a.resources for a in h.adults):
+            continue
+        direct = direct_rights(tbs, h)["aide_logement"]
+        appui = {r.benefit: r for r in screen(declared_answers(tbs, h, PERIOD), period=PERIOD, engine=engine).rights}
+        amount = float(appui["aide_logement"].amount) if "aide_logement" in appui else 0.0
+        assert close(amount, direct), (name, amount, direct)
+        if direct > 0:
+            found.append(name)
+    assert len(found) >= 6, found
+
+
+def test_csg_paying_pensioners_aspa_and_housing_aid_are_the_direct_ones_of_their_gross_pensions(engine, tbs):
+    """The ASPA counts gross pensions, the housing aid taxable ones: both above the net pension when CSG is paid
+    (its rate is set by the household's revenu fiscal de référence)."""
+    pensioners = [name for name, h in REFERENCE_HOUSEHOLDS.items() if pays_csg(tbs, h, "retraite")]
+    assert len(pensioners) >= 3, pensioners
+    aspa, housing = [], []
+    for name in pensioners:
+        h = REFERENCE_HOUSEHOLDS[name]
+        direct = direct_rights(tbs, h)
+        appui = {r.benefit: r for r in screen(declared_answers(tbs, h, PERIOD), period=PERIOD, engine=engine).rights}
+        for code, found in (("aspa", aspa), ("aide_logement", housing)):
+            amount = float(appui[code].amount) if code in appui else 0.0
+            assert close(amount, direct[code]), (name, code, amount, direct[code])
+            if direct[code] > 0:
+                found.append(name)
+    assert len(aspa) >= 2 and len(housing) >= 2, (aspa, housing)
+
+
+def test_a_jobseeker_paying_csg_gets_the_direct_amounts_of_the_gross_benefit(engine, tbs):
+    h = REFERENCE_HOUSEHOLDS["jobseeker paying CSG, single parent, private tenant"]
+    assert pays_csg(tbs, h, "chomage")
+    direct = direct_rights(tbs, h)
+    appui = {r.benefit: r for r in screen(declared_answers(tbs, h, PERIOD), period=PERIOD, engine=engine).rights}
+    assert direct["aide_logement"] > 0 and close(float(appui["aide_logement"].amount), direct["aide_logement"])
+
+
+def test_a_social_housing_tenants_gain_counts_the_reduction_de_loyer_de_solidarite(engine, tbs):
+    """The social landlord lowers the rent, the CAF the housing aid by 98 % of it: the gain is their sum."""
+    social = [h for h in REFERENCE_HOUSEHOLDS.values() if h.housing_status == "locataire_hlm"]
+    h = max(social, key=lambda h: direct_values(tbs, h, PERIOD)["reduction_loyer_solidarite"])
+    direct = direct_values(tbs, h, PERIOD)
+    assert direct["reduction_loyer_solidarite"] > 20
+    appui = {r.benefit: r for r in screen(declared_answers(tbs, h, PERIOD), period=PERIOD, engine=engine).rights}
+    amount = float(appui["aide_logement"].amount)
+    assert close(amount, direct["aide_logement"] + direct["reduction_loyer_solidarite"])
+    assert amount > direct["aide_logement"] + 20
 
 
 def generated_households(count: int, seed: int = 2026) -> list[HouseholdAnswers]:
@@ -433,7 +570,48 @@ def test_the_json_situation_gives_the_same_results_as_the_arrays(engine, tbs):
     situations = [resolve(h, period=PERIOD) for h in generated_households(12, seed=7)]
     arrays = engine.compute(situations)
     for index, situation in enumerate(situations):
-        simulation = SimulationBuilder().build_from_entities(tbs, situation_to_openfisca(situation))
+        data = situation_to_openfisca(situation, derived_amounts(tbs, [situation]))
+        simulation = SimulationBuilder().build_from_entities(tbs, data)
+        direct = {}
         for code, (variable, unit) in DIRECT_VARIABLES.items():
-            value = float(simulation.calculate(variable, PERIOD if unit == "month" else PERIOD[:4]).sum())
+            direct[code] = float(simulation.calculate(variable, PERIOD if unit == "month" else PERIOD[:4]).sum())
+        direct["aide_logement"] += direct.pop("reduction_loyer_solidarite")
+        for code, value in direct.items():
             assert abs(value - float(arrays[code][index])) <= 0.01, (index, code)
+
+
+class FlaskWebApiEngine(WebApiEngine):
+    """The Web API engine talking to OpenFisca's own Web API application, run here by Flask's test client."""
+
+    def __init__(self, tbs) -> None:
+        super().__init__()
+        from openfisca_web_api.app import create_app
+
+        self.client = create_app(tbs).test_client()
+
+    def _post(self, path: str, body: dict) -> dict:
+        response = self.client.post(path, json=body)
+        assert response.status_code == 200, response.get_data(as_text=True)[:500]
+        return response.get_json()
+
+
+# OpenFisca's Web API leaves its OpenAPI file open when it loads.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_web_api_engine_finds_the_same_gross_amounts_and_benefits_as_the_in_process_engine(engine, tbs):
+    """The Web API engine searches the gross amounts on the API itself, and keeps the past benefits received."""
+    names = [
+        "salaried couple, two children, social housing",
+        "pensioner couple above the CSG exemption, social housing",
+        "jobseeker paying CSG, single parent, private tenant",
+        "tenant already receiving housing aid and RSA",
+    ]
+    situations = [resolve(declared_answers(tbs, REFERENCE_HOUSEHOLDS[n], PERIOD), period=PERIOD) for n in names]
+    web = FlaskWebApiEngine(tbs)
+    for situation in situations:
+        remote, local = web.derived_amounts(situation), derived_amounts(tbs, [situation])
+        for variable, values in local.items():
+            assert np.allclose(remote[variable], values, atol=0.1), (variable, remote[variable], values)
+    remote_values, local_values = web.compute(situations), engine.compute(situations)
+    for code, values in local_values.items():
+        assert np.allclose(remote_values[code], values, atol=0.01), (code, remote_values[code], values)
+    assert local_values["prime_activite"][0] > 0 and local_values["aspa"][1] > 0

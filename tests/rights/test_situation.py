@@ -1,4 +1,4 @@
-"""The situation mapping: record and answers → complete situation → OpenFisca inputs. Pure functions."""
+"""The situation mapping: record and answers → complete situation → OpenFisca inputs."""
 
 import datetime
 from types import SimpleNamespace
@@ -7,6 +7,7 @@ import pytest
 
 from appui.rights.engine.inputs import (
     compact_months,
+    derived_amounts,
     past_months,
     situation_to_openfisca,
     tax_years,
@@ -250,7 +251,7 @@ def test_the_input_windows_cover_years_n_minus_2_to_n_and_24_past_months():
     assert past_months("2026-01")[-1] == "2025-12"
 
 
-def test_the_openfisca_situation_gives_complete_inputs_for_every_person():
+def test_the_openfisca_situation_gives_complete_inputs_for_every_person(tbs):
     answers = complete(
         adults=[
             AdultAnswers("Awa", datetime.date(1985, 1, 1), None, "actif", {"salaire": 1000.0}, "aucun", False),
@@ -259,10 +260,15 @@ def test_the_openfisca_situation_gives_complete_inputs_for_every_person():
         children=[ChildAnswers("Lina", datetime.date(2014, 3, 2), "college")],
         benefits_received={"prime_activite": 100.0},
     )
-    data = situation_to_openfisca(resolve(answers, period=PERIOD))
+    situation = resolve(answers, period=PERIOD)
+    data = situation_to_openfisca(situation, derived_amounts(tbs, [situation]))
     assert list(data["individus"]) == ["demandeur", "conjoint", "enfant1"]
     awa, karim, lina = data["individus"].values()
     assert awa["salaire_net"] == {"2024": 12000.0, "2025": 12000.0, "2026": 12000.0}
+    # Taxable and gross amounts are OpenFisca's for the declared net ones: a salary's taxable amount is higher.
+    assert 1.03 < awa["salaire_imposable"]["2026"] / 12000 < 1.04 and awa["salaire_de_base"]["2026"] > 15000
+    # An unemployment benefit below the CSG floor is paid gross: net, taxable and gross amounts are equal.
+    assert karim["chomage_imposable"]["2026"] == karim["chomage_brut"]["2026"] == pytest.approx(6000.0, abs=0.1)
     assert awa["chomage_net"] == {"2024": 0.0, "2025": 0.0, "2026": 0.0}  # explicit 0, never left out
     assert karim["ass_precondition_remplie"]["2026"] is True and awa["statut_marital"]["2026"] == "marie"
     assert lina["scolarite"]["2026"] == "college" and lina["salaire_net"]["2026"] == 0.0

@@ -50,7 +50,7 @@ class RightsEngine(ABC):
         """Return, by benefit code, the raw value for each situation (same period for all).
 
         A raw value is the OpenFisca variable of the catalogue for the household (summed over its persons when
-        the variable is a person's), for the month of the period or its calendar year.
+        the variable is a person's), plus its added variables, for the month of the period or its calendar year.
         """
 
     def compute_one(self, situation: Situation) -> dict[str, float]:
@@ -59,8 +59,15 @@ class RightsEngine(ABC):
 
 
 def benefit_variables() -> list[tuple[str, str, str]]:
-    """Return (benefit code, OpenFisca variable, period unit) for every catalogue benefit."""
-    return [(info.code, info.variable, info.period) for info in catalogue().values()]
+    """Return (benefit code, OpenFisca variable, period unit) for every variable of every catalogue benefit.
+
+    A benefit with ``added_variables`` appears once per variable: its raw value is their sum.
+    """
+    return [
+        (info.code, variable, info.period)
+        for info in catalogue().values()
+        for variable in (info.variable, *info.added_variables)
+    ]
 
 
 @cache

@@ -2,6 +2,8 @@
 
 Set ``APPUI_RIGHTS_ENGINE = "webapi"`` and ``APPUI_OPENFISCA_API_URL`` (for example ``http://127.0.0.1:5000``).
 The caseload screening works with it too, one request per household: it is much slower than in-process arrays.
+A household with a salary, unemployment benefit or a pension costs two to four more requests: the gross amounts
+whose net amounts are the declared ones are searched on the remote API itself (``search_gross_amounts``).
 """
 
 import json
@@ -15,26 +17,60 @@ from django.conf import settings
 
 from ..situation import Situation
 from . import EngineError, RightsEngine, benefit_variables
-from .inputs import benefit_periods, situation_to_openfisca
+from .inputs import (
+    DERIVED_RESOURCES,
+    NON_SALARIED_INCOMES,
+    benefit_periods,
+    person_columns,
+    search_gross_amounts,
+    situation_to_openfisca,
+)
 
 # Benefits paid to a person, asked on each person and summed for the household.
 INDIVIDUAL_VARIABLES = frozenset({"aah", "asi", "ass"})
 MENAGE_VARIABLES = frozenset({"cheque_energie"})
 
 
-def calculate_request(situation: Situation) -> dict[str, Any]:
-    """Return the body of ``POST /calculate``: the situation, with a null value for each benefit asked."""
-    body = situation_to_openfisca(situation)
+def no_derived_amounts(situation: Situation) -> dict[str, np.ndarray]:
+    """Return zero taxable and gross amounts for the persons of ``situation``."""
+    count = len(situation.persons)
+    return {variable: np.zeros(count) for _, _, *variables in DERIVED_RESOURCES for variable in variables}
+
+
+def gross_request(situation: Situation, guesses: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Return the body of ``POST /calculate`` asking the net and taxable amounts of gross amounts, this month."""
+    body = situation_to_openfisca(situation, no_derived_amounts(situation))
+    month, year = situation.period, situation.period[:4]
+    for index, person in enumerate(body["individus"].values()):
+        for kind, net, taxable, gross in DERIVED_RESOURCES:
+            person.pop(net)
+            person.pop(taxable)
+            person[gross] = {month: float(guesses[kind][index])}
+            person[net] = {month: None}
+            person[taxable] = {month: None}
+        for variable in NON_SALARIED_INCOMES:
+            person[variable] = {year: 0}
+    return body
+
+
+def calculate_request(situation: Situation, derived: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Return the body of ``POST /calculate``: the situation, with a null value for each benefit asked.
+
+    ``derived`` holds the taxable and gross amounts of the persons (``WebApiEngine.derived_amounts``).
+    """
+    body = situation_to_openfisca(situation, derived)
     periods = benefit_periods(situation.period)
+    # The period asked is added to the benefit's inputs: the amounts received in the past months stay given
+    # (replacing them would make OpenFisca recompute them, with other results).
     for _, variable, unit in benefit_variables():
         asked = {periods[unit]: None}
         if variable in INDIVIDUAL_VARIABLES:
             for person in body["individus"].values():
-                person[variable] = asked
+                person.setdefault(variable, {}).update(asked)
         elif variable in MENAGE_VARIABLES:
-            body["menages"]["menage"][variable] = asked
+            body["menages"]["menage"].setdefault(variable, {}).update(asked)
         else:
-            body["familles"]["famille"][variable] = asked
+            body["familles"]["famille"].setdefault(variable, {}).update(asked)
     return body
 
 
@@ -50,7 +86,7 @@ def read_response(situation: Situation, answer: dict[str, Any]) -> dict[str, flo
             value = float(answer["menages"]["menage"][variable][period] or 0)
         else:
             value = float(answer["familles"]["famille"][variable][period] or 0)
-        values[code] = value
+        values[code] = values.get(code, 0.0) + value
     return values
 
 
@@ -88,6 +124,28 @@ class WebApiEngine(RightsEngine):
     def warm_up(self, period: str | None = None) -> None:
         """Nothing to build here: the remote API warms itself."""
 
+    def derived_amounts(self, situation: Situation) -> dict[str, np.ndarray]:
+        """Return the taxable and gross amounts of the persons' declared net amounts, computed by the remote API."""
+        columns = person_columns([situation])
+        targets = {kind: columns.resources[kind] * columns.is_adult for kind, _, _, _ in DERIVED_RESOURCES}
+        if not any(values.any() for values in targets.values()):
+            return no_derived_amounts(situation)
+        month = situation.period
+
+        def evaluate(guesses: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            answer = self._post("/calculate", gross_request(situation, guesses))
+            people = [answer["individus"][person.key] for person in situation.persons]  # answered in key order
+            return {
+                variable: np.array([float(p[variable][month] or 0) for p in people])
+                for _, net, taxable, _ in DERIVED_RESOURCES
+                for variable in (net, taxable)
+            }
+
+        return search_gross_amounts(evaluate, targets)
+
     def compute(self, situations: Sequence[Situation]) -> dict[str, np.ndarray]:
-        rows = [read_response(s, self._post("/calculate", calculate_request(s))) for s in situations]
+        rows = [
+            read_response(s, self._post("/calculate", calculate_request(s, self.derived_amounts(s))))
+            for s in situations
+        ]
         return {code: np.array([row[code] for row in rows], dtype=np.float64) for code, _, _ in benefit_variables()}
