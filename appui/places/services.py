@@ -1,6 +1,7 @@
 """The only writers of places: imports into the directory, and a structure's own places and services."""
 
 import datetime
+import json
 import re
 import time
 import uuid
@@ -242,6 +243,23 @@ def places_import(
     return report
 
 
+def _converter(field: Any, database: Any) -> Callable[[Any], Any] | None:
+    """Return how a value of ``field`` goes to the database, or None when it goes as it is.
+
+    A list or mapping of a JSON field without its own encoder is adapted directly (what Django's preparation
+    ends with, at a twentieth of its cost: twenty JSON values a row made it a third of the import)."""
+    kind = field.get_internal_type()
+    if kind == "JSONField" and field.encoder is None:
+        if database.vendor == "postgresql":
+            from psycopg.types.json import Jsonb
+
+            return lambda value: None if value is None else Jsonb(value)
+        return lambda value: None if value is None else json.dumps(value)
+    if kind in {"JSONField", "DateField", "DateTimeField", "DecimalField"}:
+        return lambda value: field.get_db_prep_save(value, database)
+    return None
+
+
 def _upsert(model: type[Any], rows: list[dict[str, Any]], *, unique: list[str], update: list[str]) -> None:
     """Insert rows, or update the existing ones on ``unique`` — one statement, executed for many rows.
 
@@ -254,12 +272,7 @@ def _upsert(model: type[Any], rows: list[dict[str, Any]], *, unique: list[str], 
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy
     quote = database.ops.quote_name
     fields = [model._meta.get_field(name) for name in rows[0]]
-    converters = [
-        (lambda value, f=field: f.get_db_prep_save(value, database))
-        if field.get_internal_type() in {"JSONField", "DateField", "DateTimeField", "DecimalField"}
-        else None
-        for field in fields
-    ]
+    converters = [_converter(field, database) for field in fields]
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     assignments = ", ".join(
