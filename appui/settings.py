@@ -164,9 +164,9 @@ AXES_LOCKOUT_TEMPLATE = "web/auth/lockout.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("APPUI_PROXY_COUNT", "0")) or None
 
-# Sessions: 30 minutes idle (renewed on each request), 12 hours at most (appui.web.middleware).
+# Sessions: 30 minutes idle (renewed by requests, at most once a minute), 12 hours at most (appui.web.middleware).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

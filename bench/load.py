@@ -7,6 +7,9 @@ script refuses a database that already holds tables)::
     createdb appui_load
     .venv/bin/python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/appui_load
 
+To measure again after a change without filling again, keep the run's folder: ``--keep /tmp/appui-load`` fills
+the database and keeps its keys and plan there; the next run with the same ``--keep`` and database reuses them.
+
 Check it at a tiny size (about two minutes)::
 
     .venv/bin/python bench/load.py --database-url postgres://…/appui_load_small --persons 2000 \\
@@ -83,6 +86,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--web-threads", type=int, default=4, help="threads per granian process (4)")
     parser.add_argument("--statistics-path", default="/statistiques/", help="statistics page, measured if it exists")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the keys, static files and plan in DIR; a later run with the same DIR and database reuses the "
+        "filled database instead of filling a new one (to measure again after a change)",
+    )
     return parser.parse_args()
 
 
@@ -112,17 +121,20 @@ def production_environment(database_url: str, workdir: Path) -> dict[str, str]:
     }
 
 
-def setup_django(env: dict[str, str]) -> None:
+def setup_django(env: dict[str, str], *, reuse: bool = False) -> None:
     os.environ.update(env)
     sys.path.insert(0, str(REPO_ROOT))
     from appui.audit.keys import new_audit_keyring_json
     from appui.core.crypto import new_keyring_json
 
-    Path(env["APPUI_FIELD_KEYS_FILE"]).write_text(new_keyring_json(), encoding="utf-8")
-    Path(env["APPUI_AUDIT_KEYS_FILE"]).write_text(new_audit_keyring_json(), encoding="utf-8")
+    if not reuse:
+        Path(env["APPUI_FIELD_KEYS_FILE"]).write_text(new_keyring_json(), encoding="utf-8")
+        Path(env["APPUI_AUDIT_KEYS_FILE"]).write_text(new_audit_keyring_json(), encoding="utf-8")
     import django
 
     django.setup()
+    if reuse:  # the database filled by an earlier run with the same --keep folder (its keys are there)
+        return
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -367,14 +379,33 @@ def report(stats_csv: Path, duration: int) -> int:
 def main() -> int:
     args = parse_args()
     rng = random.Random(args.seed)
-    workdir = Path(tempfile.mkdtemp(prefix="appui-bench-load-"))
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="appui-bench-load-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     env = production_environment(args.database_url, workdir)
+    secret_file = workdir / "secret-key"  # the audit chain is keyed from it: the same on a reused database
+    if args.keep:
+        if not secret_file.exists():
+            secret_file.write_text(env["APPUI_SECRET_KEY"], encoding="utf-8")
+        env["APPUI_SECRET_KEY"] = secret_file.read_text(encoding="utf-8")
+    base_file = workdir / "base.json"
+    base = json.loads(base_file.read_text(encoding="utf-8")) if base_file.exists() else None
+    if base is not None and base["database_url"] != args.database_url:
+        sys.exit(f"{base_file} décrit une autre base ({base['database_url']}).")
     processes: list[subprocess.Popen] = []
     try:
-        setup_django(env)
-        print("Remplissage de la base…", file=sys.stderr)
-        structure, memberships, logins = create_members(args.users)
-        first_id, last_id = fill(structure, memberships, args.persons, args.accompaniments, rng)
+        setup_django(env, reuse=base is not None)
+        if base is None:
+            print("Remplissage de la base…", file=sys.stderr)
+            structure, memberships, logins = create_members(args.users)
+            first_id, last_id = fill(structure, memberships, args.persons, args.accompaniments, rng)
+            base = {"database_url": args.database_url, "logins": logins, "first": first_id, "last": last_id}
+            base.update(persons=args.persons, accompaniments=args.accompaniments)
+            if args.keep:
+                base_file.write_text(json.dumps(base), encoding="utf-8")
+        else:
+            print("Base déjà remplie par une mesure précédente : réutilisée.", file=sys.stderr)
+            logins, first_id, last_id = base["logins"][: args.users], base["first"], base["last"]
+            args.persons, args.accompaniments = base["persons"], base["accompaniments"]
         from django.core.management import call_command
         from django.db import connections
 
@@ -422,7 +453,8 @@ def main() -> int:
         return 1 if missed or locust.returncode not in (0, 1) else 0
     finally:
         stop(processes)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from appui.core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, text_length_validator
+from appui.web.widget_html import WIDGET_HTML
 
 
 def bound_free_text(fields: Mapping[str, forms.Field], limits: Mapping[str, int]) -> None:
@@ -45,10 +47,20 @@ class BoundedTextMixin:
         super().full_clean()  # type: ignore[misc]
 
 
+class AppuiFormRenderer(DsfrDjangoTemplates):
+    """django-dsfr's form renderer, with inputs and options written directly (``appui.web.widget_html``)."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
+        html = WIDGET_HTML.get(template_name)
+        if html is not None and request is None:
+            return html(context["widget"])
+        return super().render(template_name, context, request)
+
+
 # One renderer for the whole process. django-dsfr's forms name a renderer class, which Django instantiates for
 # every form: each form then built its own template engine and parsed every field template again (most of the
 # time of a page with a form). Sharing one instance keeps the parsed templates.
-FORM_RENDERER = DsfrDjangoTemplates()
+FORM_RENDERER = AppuiFormRenderer()
 
 
 class AppuiForm(BoundedTextMixin, DsfrBaseForm):

@@ -42,6 +42,19 @@ def session_expired(request: HttpRequest) -> bool:
     )
 
 
+def renew_idle_limit(request: HttpRequest) -> None:
+    """Note the request's time in the session, at most once per ``SESSION_RENEW_SECONDS``.
+
+    Noting it changes the session, which saves it and renews its cookie for ``SESSION_COOKIE_AGE``. Writing the
+    session on every request cost a database write and a commit per page; once a minute keeps the idle limit
+    within a minute of 30 minutes (docs/connexion.md).
+    """
+    now = int(time.time())
+    seen_at = request.session.get(SESSION_SEEN_AT)
+    if not isinstance(seen_at, int | float) or now - seen_at >= settings.SESSION_RENEW_SECONDS:
+        request.session[SESSION_SEEN_AT] = now
+
+
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Require login on every page; the API answers 401/403 itself instead of redirecting."""
 
@@ -75,7 +88,7 @@ class MembershipMiddleware:
                     return self.get_response(request)  # anonymous now: the API answers 401 itself
                 messages.info(request, "Votre session a expiré : reconnectez-vous.")
                 return redirect("web:login")
-            request.session[SESSION_SEEN_AT] = int(time.time())
+            renew_idle_limit(request)
             if user.is_verified() and not request.path.startswith("/api/"):
                 response = self._attach_membership(request, user)
                 if response is not None:

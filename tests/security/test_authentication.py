@@ -10,6 +10,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +18,7 @@ from appui.accounts.enums import Role
 from appui.accounts.signals import SESSION_LOGIN_AT
 from appui.audit.keys import new_audit_keyring_json
 from appui.core.crypto import new_keyring_json
+from appui.web.middleware import SESSION_SEEN_AT
 from tests.accounts.factories import PASSWORD
 from tests.conftest import logged_in_client, password_login, totp_code, verified_device
 from tests.people.factories import PersonFactory
@@ -89,12 +91,30 @@ def test_lockout_after_five_failures_with_the_same_answer_for_unknown_accounts(s
 
 
 @pytest.mark.django_db
-def test_idle_sessions_expire_after_30_minutes_and_every_request_renews_them(structure, member_of):
+def test_idle_sessions_expire_after_30_minutes_and_requests_renew_them(structure, member_of):
     client = logged_in_client(member_of(structure))
     client.get(reverse("web:dashboard"))
     session = Session.objects.get(session_key=client.session.session_key)
     remaining = (session.expire_date.timestamp() - time.time()) / 60
     assert 29 < remaining <= 30
+
+
+@pytest.mark.django_db
+def test_a_session_is_renewed_at_most_once_a_minute(structure, member_of):
+    client = logged_in_client(member_of(structure))
+    client.get(reverse("web:dashboard"))
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timezone.timedelta(minutes=20))
+    client.get(reverse("web:dashboard"))  # within the minute: the session is not written again
+    expire = Session.objects.get(session_key=key).expire_date
+    assert 19 < (expire.timestamp() - time.time()) / 60 <= 20
+    session = client.session
+    session[SESSION_SEEN_AT] = int(time.time()) - 61
+    session.save()
+    client.get(reverse("web:dashboard"))  # a minute later: noted, and the cookie's 30 minutes start again
+    assert time.time() - client.session[SESSION_SEEN_AT] < 5
+    expire = Session.objects.get(session_key=key).expire_date
+    assert 29 < (expire.timestamp() - time.time()) / 60 <= 30
 
 
 @pytest.mark.django_db
