@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
 from appui.core.text import LONG_TEXT_MAX, SHORT_TEXT_MAX, text_length_validator
-from appui.web.widget_html import WIDGET_HTML
+from appui.web.widget_html import INPUT_SNIPPET, WIDGET_HTML, input_snippet
 
 
 def bound_free_text(fields: Mapping[str, forms.Field], limits: Mapping[str, int]) -> None:
@@ -51,9 +51,12 @@ class AppuiFormRenderer(DsfrDjangoTemplates):
     """django-dsfr's form renderer, with inputs and options written directly (``appui.web.widget_html``)."""
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
-        html = WIDGET_HTML.get(template_name)
-        if html is not None and request is None:
-            return html(context["widget"])
+        if request is None:
+            html = WIDGET_HTML.get(template_name)
+            if html is not None:
+                return html(context["widget"])
+            if template_name == INPUT_SNIPPET and set(context) == {"field"}:
+                return input_snippet(context["field"])
         return super().render(template_name, context, request)
 
 

@@ -1,4 +1,4 @@
-"""The HTML of the most frequent form widgets, written in Python, identical to their templates' output.
+"""The HTML of the most frequent form widgets and field groups, in Python, identical to their templates' output.
 
 A page with a form renders each input, checkbox and radio button through Django's template engine: the option's
 template, then ``input.html``, then ``attrs.html``, each with its own context and variable lookups. The entry
@@ -15,6 +15,7 @@ from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
+from dsfr.templatetags.dsfr_tags import dsfr_input_class_attr, dsfr_mark_optionnal_fields
 
 _CONTEXT = Context(autoescape=True)  # the output rules of a template (localisation, time zone, escaping)
 
@@ -131,6 +132,32 @@ def input_option(widget: Mapping[str, Any]) -> str:
 
 def _plain_input(widget: Mapping[str, Any]) -> str:
     return input_tag(widget)
+
+
+INPUT_SNIPPET = "dsfr/form_field_snippets/input_snippet.html"
+
+
+def input_snippet(field: Any) -> str:
+    """django-dsfr's ``dsfr/form_field_snippets/input_snippet.html``: label, hint, input, errors of one field."""
+    widget = field.field.widget
+    # The group's class is read before dsfr_input_class_attr sets it on a select, as the template does.
+    group = _out(getattr(widget, "group_class", "") or "fr-input-group")
+    errors = field.errors
+    css = group + (f" {group}--error" if errors else "") + (" fr-input-group--disabled" if field.field.disabled else "")
+    label_for = _out(field.id_for_label)
+    hint = (
+        f'\n      <span class="fr-hint-text" id="{label_for}_helptext">{field.help_text}</span>\n    '
+        if field.help_text
+        else ""
+    )
+    html = (
+        f'\n\n<div class="{css}">\n  <label for="{label_for}" class="fr-label">\n    \n    '
+        f"{_out(field.label)}{_out(dsfr_mark_optionnal_fields(field))}\n    {hint}\n    \n  </label>\n  "
+        f"{_out(dsfr_input_class_attr(field))}\n  "
+    )
+    if errors:
+        html += f'\n    <div id="{_out(field.auto_id)}-desc-error">\n      {_out(errors)}\n    </div>\n  '
+    return (html + "\n</div>\n").strip()
 
 
 WIDGET_HTML: dict[str, Callable[[Mapping[str, Any]], str]] = {

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrDjangoTemplates
 
 from appui.web.forms import FORM_RENDERER, AppuiForm, InlineCheckboxSelectMultiple, InlineRadioSelect
-from appui.web.widget_html import INPUT_TEMPLATES, WIDGET_HTML
+from appui.web.widget_html import INPUT_SNIPPET, INPUT_TEMPLATES, WIDGET_HTML, input_snippet
 
 TEMPLATES = DsfrDjangoTemplates()  # django-dsfr's renderer, every widget through its template
 
@@ -85,12 +85,32 @@ class _EveryKindForm(AppuiForm):
     themes = forms.MultipleChoiceField(label="Thèmes", choices=CHOICES, widget=InlineCheckboxSelectMultiple)
     mode = forms.ChoiceField(label="Mode", choices=CHOICES, widget=InlineRadioSelect)
     notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    kind = forms.ChoiceField(label="Sorte", choices=[("", "—"), *CHOICES[:3]], required=False)
+    code = forms.CharField(label="Code", disabled=True, required=False, help_text="Donné par <abbr>la CAF</abbr>")
+    email = forms.EmailField(label="Courriel <perso>", required=False, widget=forms.EmailInput(attrs={"class": "x"}))
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-@pytest.mark.parametrize("data", [None, {"name": TRICKY, "age": "x", "themes": ["3", "riche"], "mode": "a&b"}])
+@pytest.mark.parametrize(
+    "data", [None, {"name": TRICKY, "age": "x", "themes": ["3", "riche"], "mode": "a&b", "kind": "?", "email": "@"}]
+)
 def test_a_whole_form_renders_the_same_with_widgets_written_in_python(data):
     fast = _EveryKindForm(data)
     slow = _EveryKindForm(data, renderer=TEMPLATES)
     assert fast.renderer is FORM_RENDERER
     for name in fast.fields:
         assert fast[name].as_field_group() == slow[name].as_field_group(), name
+        assert str(fast[name]) == str(slow[name]), name
+    if data:
+        assert fast.errors and fast.errors.keys() == slow.errors.keys()
+
+
+@pytest.mark.parametrize("data", [None, {"age": "x", "kind": "?", "email": "@"}])
+def test_a_field_group_written_in_python_is_byte_for_byte_its_template(data):
+    for name, field in _EveryKindForm(data, renderer=TEMPLATES).fields.items():
+        slow = _EveryKindForm(data, renderer=TEMPLATES)[name]
+        if slow.template_name != INPUT_SNIPPET:
+            continue
+        expected = TEMPLATES.render(INPUT_SNIPPET, {"field": slow})
+        fresh = _EveryKindForm(data, renderer=TEMPLATES)[name]  # rendering sets classes on the widget: a new form
+        assert input_snippet(fresh) == expected, (name, field)
