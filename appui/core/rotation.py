@@ -1,9 +1,11 @@
 """Re-encrypt every encrypted value with the current key, in small transactions (no downtime).
 
 Readers keep working during the run: each value names its key, and the old key stays in the ring until the
-run is over. Rows are rewritten with queryset.update so that no model logic (timestamps, signals) fires. Each
-value is decrypted with its own row's binding; a value that does not decrypt stops the run (it is named in the
-error): rotation never takes an unreadable value for plaintext.
+run is over. Rows are rewritten by a plain UPDATE so that no model logic (timestamps, signals) fires, and only if
+the value is still the one read: a value edited meanwhile was sealed with the current key by its writer, and is
+left as it is (rewriting it would bring the old value back). Each value is decrypted with its own row's
+binding; a value that does not decrypt stops the run (it is named in the error): rotation never takes an
+unreadable value for plaintext.
 """
 
 from collections.abc import Callable
@@ -43,13 +45,24 @@ def rotate_all(*, batch_size: int = 500, progress: Callable[[str], object] | Non
                     except DecryptionError as exc:
                         raise DecryptionError(f"{label}, ligne {pk} : {exc}") from exc
                     value = Sealed(field.seal(clear, row_uid))  # type: ignore[attr-defined]
-                    model._base_manager.filter(pk=pk).update(**{field.attname: value})
-                    done += 1
+                    done += rewrite_if_unchanged(model, field, pk, read=stored.stored, value=value)
             last_pk = rows[-1][0]
         report[label] = done
         if progress is not None:
             progress(f"{label} : {done}")
     return report
+
+
+def rewrite_if_unchanged(model: Any, field: Any, pk: int, *, read: str | bytes, value: Sealed) -> int:
+    """Store ``value`` in the row's field if the field still holds ``read``; return 1 if it was rewritten."""
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), quote(field.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = %s WHERE {quote(model._meta.pk.column)} = %s AND {column} = %s",  # noqa: S608
+            [field.get_db_prep_save(value, connection), pk, read],
+        )
+        return cursor.rowcount
 
 
 def _loaded(field: Any, stored: Any) -> Any:

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appui.accompaniments.models import Accompaniment
-from appui.core import crypto
-from appui.core.fields import encrypted_fields
+from appui.core import crypto, rotation
+from appui.core.fields import Sealed, encrypted_fields
 from appui.people.models import Person
 from tests.accompaniments.factories import FIRST_PLACE
 from tests.settings import APPUI_FIELD_KEYS
@@ -114,6 +114,31 @@ def test_rotate_keys_then_remove_the_old_key_and_everything_still_decrypts(struc
         person = Person.objects.get(last_name="Canari")
         assert accompaniment.notes == CANARIES["notes"] and accompaniment.private_note == CANARIES["private_note"]
         assert person.situation_details == CANARIES["situation_details"] and person.obstacles == ["handicap"]
+
+
+@pytest.mark.django_db
+def test_a_value_edited_while_the_keys_rotate_keeps_the_edit(structure, member_of, client_for):
+    old_ring = json.loads(APPUI_FIELD_KEYS) | {"current": "test0"}
+    with override_settings(APPUI_FIELD_KEYS=json.dumps(old_ring)):
+        crypto.reset_keyring()
+        person = _write_canaries(client_for(member_of(structure)), structure)
+    crypto.reset_keyring()  # "test1" current
+    field = Person._meta.get_field("situation_details")
+    (pk, row_uid, read), *_ = rotation._raw_batch(Person, field, person.pk - 1, 1)  # the rotation reads the row…
+    person.refresh_from_db()
+    person.situation_details = "Modifié pendant la rotation"  # …a worker saves an edit, with the current key…
+    person.save(update_fields=["situation_details"])
+    resealed = Sealed(field.seal(CANARIES["situation_details"], row_uid))
+    # …the rotation's rewrite of what it read finds the value changed and leaves the edit in place.
+    assert rotation.rewrite_if_unchanged(Person, field, pk, read=read, value=resealed) == 0
+    person.refresh_from_db()
+    assert person.situation_details == "Modifié pendant la rotation"
+    assert str(_get_raw("people_person", "situation_details", pk)).startswith("enc2:test1:")
+    # Unchanged, the same rewrite happens.
+    (pk, row_uid, read), *_ = rotation._raw_batch(Person, field, person.pk - 1, 1)
+    assert rotation.rewrite_if_unchanged(Person, field, pk, read=read, value=resealed) == 1
+    person.refresh_from_db()
+    assert person.situation_details == CANARIES["situation_details"]
 
 
 def _set_raw(table: str, column: str, pk: int, value: object) -> None:
