@@ -491,11 +491,21 @@ def workshop_update(
     anonymous: AnonymousParticipants,
     expected_version: int | None,
 ) -> Accompaniment:
-    """Correct a workshop and its participants (its author only), from ``expected_version`` as above."""
+    """Correct a workshop and its participants (its author only), from ``expected_version`` as above.
+
+    ``persons`` are the followed participants the member may see; those they may not see (a record archived since,
+    readable by the DPO only) stay in the workshop: what the member cannot see, they cannot remove.
+    """
     _check_may_edit(membership, accompaniment)
     if accompaniment.kind != Kind.COLLECTIVE:
         raise ValidationError({"kind": "Cet accompagnement n'est pas un atelier."})
     persons = list(dict.fromkeys(persons))
+    hidden = list(
+        Person.objects.filter(participations__accompaniment=accompaniment)
+        .exclude(pk__in=Person.objects.visible_by(membership).values("pk"))
+        .exclude(pk__in=[p.pk for p in persons])
+    )
+    persons += hidden
     _check_workshop_persons(membership, persons, anonymous)
     fields = {k: v for k, v in fields.items() if k not in WORKSHOP_EXCLUDED and k != "kind"}
     _validate(fields, membership)
@@ -511,7 +521,7 @@ def workshop_update(
     accompaniment.save(update_fields=_written_fields(fields, "participants"))
     _refresh_first_flags(_write_participations(accompaniment, persons, anonymous))
     _refresh_days(accompaniment, former_day)
-    _touch_all(persons)
+    _touch_all([p for p in persons if p not in hidden])
     audit_record(
         actor=membership.user,
         structure=membership.structure,

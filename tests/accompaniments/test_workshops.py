@@ -101,6 +101,28 @@ def test_the_author_corrects_a_workshop_and_its_participants(structure, member_o
 
 
 @pytest.mark.django_db
+def test_correcting_a_workshop_keeps_the_participants_the_author_can_no_longer_see(structure, member_of, client_for):
+    member = member_of(structure, Role.MEDIATEUR)
+    client = client_for(member)
+    alice, bruno = PersonFactory(structure=structure), PersonFactory(structure=structure)
+    client.post(reverse("web:workshop_create"), _workshop(file_numbers=f"{alice.file_number} {bruno.file_number}"))
+    workshop = Accompaniment.objects.get()
+    assert workshop.participants == 6
+    Person.objects.filter(pk=bruno.pk).update(archived_at=timezone.now())  # readable by the DPO only from now on
+    page = _text(client.get(reverse("web:accompaniment_edit", args=[workshop.pk])))
+    assert str(alice) in page and str(bruno) not in page
+    response = client.post(
+        reverse("web:accompaniment_edit", args=[workshop.pk]),
+        _workshop(workshop_title="Arnaques en ligne", followed=[alice.pk], version=workshop.version),
+    )
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.workshop_title == "Arnaques en ligne" and workshop.participants == 6
+    kept = Participation.objects.filter(accompaniment=workshop, person__isnull=False)
+    assert set(kept.values_list("person_id", flat=True)) == {alice.pk, bruno.pk}
+
+
+@pytest.mark.django_db
 def test_quick_entry_records_the_cra_fields(structure, member_of, client_for):
     member = member_of(structure)
     client = client_for(member)
