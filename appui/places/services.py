@@ -261,36 +261,69 @@ def _converter(field: Any, database: Any) -> Callable[[Any], Any] | None:
 
 
 def _upsert(model: type[Any], rows: list[dict[str, Any]], *, unique: list[str], update: list[str]) -> None:
-    """Insert rows, or update the existing ones on ``unique`` — one statement, executed for many rows.
+    """Insert rows, or update the existing ones on ``unique``, in as few statements as the database allows.
 
     ``INSERT … ON CONFLICT … DO UPDATE`` means the same on SQLite and PostgreSQL. Each value goes through its
     field's own conversion (JSON, dates), as the ORM would do; the ORM's per-value compilation is what this
-    avoids (it dominates ``bulk_create`` at 100 000 rows of 40 columns).
+    avoids (it dominates ``bulk_create`` at 100 000 rows of 40 columns). PostgreSQL receives the rows by
+    ``COPY`` into a temporary table, then one ``INSERT … SELECT``: one statement executed once per chunk
+    instead of once per row (Django's psycopg cursor writes every row's values into its own SQL text).
     """
     if not rows:
         return
     database = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the thread-local proxy
     quote = database.ops.quote_name
     fields = [model._meta.get_field(name) for name in rows[0]]
-    converters = [_converter(field, database) for field in fields]
     columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
     assignments = ", ".join(
         f"{quote(model._meta.get_field(name).column)} = EXCLUDED.{quote(model._meta.get_field(name).column)}"
         for name in update
     )
     conflict = ", ".join(quote(model._meta.get_field(name).column) for name in unique)
-    # Only quoted column names of the model are interpolated; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
-    )
+    on_conflict = f"ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    table = quote(model._meta.db_table)
+    if database.vendor == "postgresql":
+        converters = [_copy_converter(field, database) for field in fields]
+        staging = quote(f"import_{model._meta.db_table}")
+        with database.cursor() as cursor:
+            # Only quoted names of the model are interpolated; the values travel in the COPY stream.
+            cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+            )
+            with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(
+                        [
+                            value if convert is None else convert(value)
+                            for value, convert in zip(row.values(), converters, strict=True)
+                        ]
+                    )
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} {on_conflict}"  # noqa: S608
+            )
+            cursor.execute(f"DROP TABLE {staging}")
+        return
+    converters = [_converter(field, database) for field in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) {on_conflict}"  # noqa: S608
     params = [
         [value if convert is None else convert(value) for value, convert in zip(row.values(), converters, strict=True)]
         for row in rows
     ]
     with database.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _copy_converter(field: Any, database: Any) -> Callable[[Any], Any] | None:
+    """Return how a value of ``field`` is written in a PostgreSQL ``COPY`` stream (text), or None when as it is.
+
+    A JSON value goes as its JSON text, which the ``jsonb`` column parses; an empty list, the most common
+    value, is written without encoding."""
+    if field.get_internal_type() == "JSONField" and field.encoder is None:
+        dumps = json.dumps
+        return lambda value: None if value is None else ("[]" if value == [] else dumps(value))
+    return _converter(field, database)
 
 
 _PLACE_DEFAULTS: dict[str, Any] = {
