@@ -319,10 +319,14 @@ def _copy_converter(field: Any, database: Any) -> Callable[[Any], Any] | None:
     """Return how a value of ``field`` is written in a PostgreSQL ``COPY`` stream (text), or None when as it is.
 
     A JSON value goes as its JSON text, which the ``jsonb`` column parses; an empty list, the most common
-    value, is written without encoding."""
-    if field.get_internal_type() == "JSONField" and field.encoder is None:
+    value, is written without encoding. Dates and aware date-times go as they are: psycopg writes them, and
+    Django's preparation on PostgreSQL would return them unchanged."""
+    kind = field.get_internal_type()
+    if kind == "JSONField" and field.encoder is None:
         dumps = json.dumps
         return lambda value: None if value is None else ("[]" if value == [] else dumps(value))
+    if kind in {"DateField", "DateTimeField"}:
+        return None
     return _converter(field, database)
 
 
