@@ -6,6 +6,7 @@ address, no commune). The caller then validates ``standard.place_row(outcome.fie
 """
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from appui.places.enums import UNKNOWN_PIVOT, Fee, Mobility, Programme, SupportMode
@@ -100,6 +101,20 @@ def _str(value: Any) -> str:
     return str(value)
 
 
+@dataclass
+class _Recorder(RowOutcome):
+    """An outcome that remembers the values set aside, to set them aside again on other rows."""
+
+    set_aside_calls: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def set_aside(self, column: str, value: str, reason: str) -> None:
+        self.set_aside_calls.append((column, value, reason))
+
+
+# Readings of enumerated cells: (column, separator, cell) → (slugs, repairs, values set aside).
+_ENUMERATIONS: dict[tuple[str, str, str], tuple[list[str], list[str], list[tuple[str, str, str]]]] = {}
+
+
 class _Reader:
     """Read the cells of one raw record, counting the repairs on the row's outcome."""
 
@@ -130,7 +145,30 @@ class _Reader:
         return cleaned
 
     def enumeration(self, column: str) -> list[str]:
-        """Return the slugs of the values of a multi-valued column; unknown values are set aside."""
+        """Return the slugs of the values of a multi-valued column; unknown values are set aside.
+
+        Files repeat the same few cells thousands of times: the reading of a text cell is kept, with the repairs
+        and set-aside values it brings, and given again to every row carrying that cell."""
+        raw = self.raw.get(column)
+        if raw is None or raw == "":
+            return []
+        if not isinstance(raw, str):
+            return self._enumeration(column)
+        cache_key = (column, self.separator, raw)
+        read = _ENUMERATIONS.get(cache_key)
+        if read is None:
+            if len(_ENUMERATIONS) > 100_000:
+                _ENUMERATIONS.clear()
+            recorder = _Recorder(line=0)
+            found = _Reader(self.raw, recorder, separator=self.separator)._enumeration(column)
+            read = _ENUMERATIONS[cache_key] = (found, recorder.repairs, recorder.set_aside_calls)
+        found, repairs, set_aside_calls = read
+        self.outcome.repairs.extend(repairs)
+        for call in set_aside_calls:
+            self.outcome.set_aside(*call)
+        return list(found)
+
+    def _enumeration(self, column: str) -> list[str]:
         reader = vocabularies()[column]
         found: list[str] = []
         for item in self.values(column):
