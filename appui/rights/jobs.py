@@ -17,6 +17,7 @@ Everything here is written to be run again safely: a task may be run twice (a wo
 only slow), and only the attempt that claimed a chunk last may mark it done.
 """
 
+import json
 import logging
 import math
 import time
@@ -243,7 +244,7 @@ def _result_rows(
     A finding's position in the caseload comes from its entry (its file line, or its person, unique in a chunk).
     """
     index_of = {(entry.line, entry.person_id): index for index, entry in enumerate(entries)}
-    # The connection itself, not Django's per-thread proxy: it is read twice per row, for thousands of rows.
+    # The connection itself, not Django's per-thread proxy: it is read for every row.
     database = connections[DEFAULT_DB_ALIAS]
     fields = {field.attname: field for field in CaseloadResult._meta.concrete_fields}
     row_uid_field = fields[ROW_UID]
@@ -257,11 +258,11 @@ def _result_rows(
             for name in names:
                 field = fields[name]
                 # Encrypted fields are sealed for their row (same key and associated data as the ORM), JSON
-                # fields are prepared by the field itself; integers, text and decimals go as they are.
+                # fields are written as the JSON text Django would send; integers, text and decimals go as they are.
                 if getattr(field, "encrypted", False):
-                    converters.append(_sealer(field))
+                    converters.append(field.row_sealer())
                 elif field.get_internal_type() == "JSONField":
-                    converters.append(_preparer(field, database))
+                    converters.append(_json_text(field))
                 else:
                     converters.append(None)
         row_uid = uuid.uuid4()
@@ -277,16 +278,19 @@ def _result_rows(
     return columns, rows
 
 
-def _sealer(field: Any) -> Callable[[Any, uuid.UUID], Any]:
-    def seal(value: Any, row_uid: uuid.UUID) -> Any:
-        return field.seal(value, row_uid)
+def _json_text(field: Any) -> Callable[[Any, uuid.UUID], Any]:
+    """Return the JSON text of a list of codes, as ``JSONField`` writes it (the database reads it as JSON): a
+    chunk repeats the same few lists thousands of times, each is written once."""
+    known: dict[tuple[Any, ...], str] = {}
 
-    return seal
-
-
-def _preparer(field: Any, database: Any) -> Callable[[Any, uuid.UUID], Any]:
     def prepare(value: Any, row_uid: uuid.UUID) -> Any:
-        return field.get_db_prep_save(value, database)
+        if not isinstance(value, list):
+            return json.dumps(value, cls=field.encoder)
+        key = tuple(value)
+        text = known.get(key)
+        if text is None:
+            text = known[key] = json.dumps(value, cls=field.encoder)
+        return text
 
     return prepare
 
