@@ -2,10 +2,10 @@
 
 A job goes en attente → en cours → terminé (or échoué, with its reason; a failed job can be relaunched):
 
-1. ``caseload_job_start`` (a task, or the command line) admits a pending job when its structure runs fewer than
-   ``APPUI_CASELOAD_MAX_RUNNING`` jobs, reads its source once (the file, or the structure's persons), cuts it
-   into chunks of ``APPUI_CASELOAD_CHUNK_SIZE`` households stored encrypted, erases the file and queues one task
-   per chunk.
+1. A file is cut into chunks of ``APPUI_CASELOAD_CHUNK_SIZE`` households, stored encrypted, when it is sent
+   (``caseload_chunks_create``, in the transaction that records the job). ``caseload_job_start`` (a task, or the
+   command line) admits a pending job when its structure runs fewer than ``APPUI_CASELOAD_MAX_RUNNING`` jobs,
+   reads the structure's persons into chunks the same way, and queues one task per chunk.
 2. ``caseload_chunk_run``, on any worker, claims a chunk, screens it with the worker's warm engine
    (``caseload.screen_chunk``), encrypts the results there, and stores them in bulk (``COPY`` on PostgreSQL) in
    the same transaction that marks the chunk done and advances the job's progress. A chunk whose worker was lost
@@ -128,6 +128,17 @@ def _read_source(job: CaseloadScreening) -> Sequence[Entry]:
     return _structure_entries(membership)
 
 
+def caseload_chunks_create(*, job: CaseloadScreening, entries: Sequence[Entry]) -> None:
+    """Store a job's households as chunks of ``APPUI_CASELOAD_CHUNK_SIZE``, encrypted (in the caller's
+    transaction: a job has all its chunks or none)."""
+    for index, first, part in _chunks(entries, chunk_size()):
+        # One INSERT per chunk: megabytes of encrypted text per row are sent as they are (a bulk INSERT would
+        # quote them into one array literal, several times slower).
+        chunk = CaseloadChunk(job=job, index=index, first=first, size=len(part))
+        chunk.entries = _encode_entries(part)
+        chunk.save(force_insert=True)
+
+
 def caseload_job_start(*, job_id: int, queue: bool = True) -> bool:
     """Start a pending job if its structure has room; return whether it started.
 
@@ -147,21 +158,19 @@ def caseload_job_start(*, job_id: int, queue: bool = True) -> bool:
             return False
         now = timezone.now()
         if not job.chunks.exists():
+            # The structure's persons are read now; a file is cut when it is sent (``caseload_chunks_create``),
+            # except the file of a job recorded before that was so.
             try:
                 entries = _read_source(job)
             except SourceUnavailableError as exc:
                 _fail(job, str(exc), now=now)
                 return False
+            job.total = len(entries)
+            caseload_chunks_create(job=job, entries=entries)
+        if not job.engine:
             engine = get_engine()
             job.period = job.period or current_period()
             job.engine, job.engine_versions = engine.name, engine.versions()
-            job.total = len(entries)
-            for index, first, part in _chunks(entries, chunk_size()):
-                # One INSERT per chunk: megabytes of encrypted text per row are sent as they are (a bulk INSERT
-                # would quote them into one array literal, several times slower).
-                chunk = CaseloadChunk(job=job, index=index, first=first, size=len(part))
-                chunk.entries = _encode_entries(part)
-                chunk.save(force_insert=True)
         job.status = CaseloadStatus.RUNNING
         job.started_at = now
         job.finished_at = None
