@@ -39,6 +39,7 @@ from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, scre
 from .certainty import TO_COMPLETE, TO_VERIFY
 from .csv_format import CsvFormatError, CsvRow, read_rows
 from .engine import get_engine
+from .engine.inprocess import gc_paused
 from .enums import CaseloadSource, CaseloadStatus, ChunkStatus
 from .models import CaseloadChunk, CaseloadResult, CaseloadScreening
 from .screening import current_period
@@ -135,7 +136,9 @@ def caseload_chunks_create(*, job: CaseloadScreening, entries: Sequence[Entry]) 
         # One INSERT per chunk: megabytes of encrypted text per row are sent as they are (a bulk INSERT would
         # quote them into one array literal, several times slower).
         chunk = CaseloadChunk(job=job, index=index, first=first, size=len(part))
-        chunk.entries = _encode_entries(part)
+        # Tens of thousands of small lists: the cyclic collector would walk the whole file again and again.
+        with gc_paused():
+            chunk.entries = _encode_entries(part)
         chunk.save(force_insert=True)
 
 
