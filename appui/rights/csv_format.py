@@ -184,8 +184,17 @@ def _find_row_problems(rows: list[CsvRow], *, width: int, reference: int) -> Non
 
 def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
     value = value.strip()
-    match = _DATE_FR.match(value)
-    parts: tuple[str, ...] | None = (match.group(3), match.group(2), match.group(1)) if match else None
+    parts: tuple[str, ...] | None = None
+    # The two usual forms, read by position (what the patterns would find, without them); others by the patterns.
+    if len(value) == 10 and value[2] == "/" and value[5] == "/":
+        parts = (value[6:], value[3:5], value[:2])
+    elif len(value) == 10 and value[4] == "-" and value[7] == "-":
+        parts = (value[:4], value[5:7], value[8:])
+    if parts is not None and not all(part.isdecimal() for part in parts):
+        parts = None
+    if parts is None:
+        match = _DATE_FR.match(value)
+        parts = (match.group(3), match.group(2), match.group(1)) if match else None
     if parts is None:
         match = _DATE_ISO.match(value)
         parts = match.groups() if match else None
@@ -269,6 +278,11 @@ _ADULT_NAMES = {
 _RESOURCE_NAMES = {
     prefix: [(prefix + column, kind) for column, kind in RESOURCE_COLUMNS.items()] for prefix in ("", "conjoint_")
 }
+
+
+# How each child is named in the errors of a row and in the answers, by rank (from 1).
+_CHILD_COLUMNS = {index: f"enfants_dates_naissance (enfant {index})" for index in range(1, MAX_CHILDREN + 1)}
+_CHILD_LABELS = {index: f"l'enfant {index}" for index in range(1, MAX_CHILDREN + 1)}
 
 
 class _ColumnPlan:
@@ -357,13 +371,13 @@ def parse_row(row: CsvRow) -> HouseholdAnswers:
     if levels and len(levels) != len(births):
         errors.append("enfants_scolarite doit avoir autant d'éléments que enfants_dates_naissance")
     for index, value in enumerate(births[:MAX_CHILDREN], start=1):
-        birth_date = _date(value, f"enfants_dates_naissance (enfant {index})", errors)
+        birth_date = _date(value, _CHILD_COLUMNS[index], errors)
         level = levels[index - 1].lower() if index <= len(levels) else ""
         if level and level not in SCHOOLING_LEVELS:
             errors.append(f"enfants_scolarite « {level} » est inconnue")
             level = ""
         if birth_date is not None:
-            children.append(ChildAnswers(label=f"l'enfant {index}", birth_date=birth_date, schooling=level or None))
+            children.append(ChildAnswers(label=_CHILD_LABELS[index], birth_date=birth_date, schooling=level or None))
     housing = cells[at["logement"]].strip().lower() or None
     if housing is not None and housing not in HOUSING_TO_OPENFISCA:
         errors.append(f"logement « {housing} » est inconnu")
