@@ -190,7 +190,7 @@ def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
         parts = (value[6:], value[3:5], value[:2])
     elif len(value) == 10 and value[4] == "-" and value[7] == "-":
         parts = (value[:4], value[5:7], value[8:])
-    if parts is not None and not all(part.isdecimal() for part in parts):
+    if parts is not None and not (parts[0].isdecimal() and parts[1].isdecimal() and parts[2].isdecimal()):
         parts = None
     if parts is None:
         match = _DATE_FR.match(value)
