@@ -33,7 +33,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
-from appui.core.fields import ROW_UID, sealed_for
+from appui.core.fields import ROW_UID, EncryptedMixin, sealed_for
 
 from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, screen_chunk
 from .certainty import TO_COMPLETE, TO_VERIFY
@@ -271,7 +271,7 @@ def _result_rows(
                 field = fields[name]
                 # Encrypted fields are sealed for their row (same key and associated data as the ORM), JSON
                 # fields are written as the JSON text Django would send; integers, text and decimals go as they are.
-                if getattr(field, "encrypted", False):
+                if isinstance(field, EncryptedMixin):
                     converters.append(field.row_sealer())
                 elif field.get_internal_type() == "JSONField":
                     converters.append(_json_text(field))
