@@ -17,6 +17,7 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -112,6 +113,22 @@ def seal(plaintext: str, *, aad: bytes) -> str:
     nonce = secrets.token_bytes(12)
     sealed = ring.aead(ring.current).encrypt(nonce, plaintext.encode(), aad)
     return f"{PREFIX}{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def text_sealer() -> Callable[[str, bytes], str]:
+    """Return ``seal`` bound to the current key, for thousands of values in a row (a caseload's results): the key
+    ring and the cipher are looked up once, not once per value. Each value still gets its own random nonce."""
+    ring = keyring()
+    cipher = ring.aead(ring.current)
+    prefix = f"{PREFIX}{ring.current}:"
+    random_nonce = secrets.token_bytes
+    encode = base64.b64encode
+
+    def seal_one(plaintext: str, aad: bytes) -> str:
+        nonce = random_nonce(12)
+        return prefix + encode(nonce + cipher.encrypt(nonce, plaintext.encode(), aad)).decode()
+
+    return seal_one
 
 
 def _split(stored: object) -> tuple[str, bytes]:

@@ -17,6 +17,7 @@ import datetime
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -28,6 +29,8 @@ from . import crypto
 logger = logging.getLogger("appui.crypto")
 
 ROW_UID = "row_uid"
+# ``json.dumps(value, ensure_ascii=False)`` without building an encoder for each value.
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class Sealed:
@@ -146,6 +149,29 @@ class EncryptedMixin:
             return crypto.seal_bytes(encoded, aad=self.aad(row_uid))
         return crypto.seal(encoded, aad=self.aad(row_uid))
 
+    def row_sealer(self) -> Callable[[Any, uuid.UUID], Any]:
+        """Return a function that does what ``seal`` does, for thousands of rows in a row (a caseload's results):
+        the cipher and the column's part of the associated data are prepared once."""
+        if not self.bound_to_rows:
+            return self.seal
+        seal_text = crypto.text_sealer()
+        # ``row_aad`` for this table and column, but the row: the same bytes, joined once.
+        prefix = crypto.associated_data(table=self.model._meta.db_table, column=self.column, row="-")[:-1]
+        seal = self.seal
+        is_empty = self.is_empty
+        encode = self.encode
+
+        def seal_row(value: Any, row_uid: uuid.UUID) -> Any:
+            if value is None or is_empty(value):
+                return seal(value, row_uid)  # stored in clear, as ``seal`` does
+            encoded = encode(value)
+            aad = prefix + row_uid.hex.encode()
+            if isinstance(encoded, bytes):
+                return crypto.seal_bytes(encoded, aad=aad)
+            return seal_text(encoded, aad)
+
+        return seal_row
+
     def unseal(self, stored: Any, row_uid: Any) -> Any:
         if not self.bound_to_rows:
             if isinstance(stored, (bytes, memoryview)):
@@ -252,7 +278,7 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
         return {} if stored == "{}" else []
 
     def encode(self, value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
+        return _json_text(value)
 
     def decode(self, clear: str) -> Any:
         return json.loads(clear)

@@ -15,13 +15,14 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
 from django.db import connections
 
 from .catalogue import catalogue
-from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, situation_missing
+from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, MissingInput, situation_missing
 from .csv_format import CsvRow, RowError, parse_row
 from .engine import EngineError, RightsEngine, get_engine
 from .engine.inprocess import gc_paused
@@ -131,29 +132,61 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
         outcome.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         if not situations:
             return outcome
+    outcome.findings = _findings(kept, situations, values)
+    return outcome
+
+
+@lru_cache(maxsize=4096)
+def _certainty_plan(missing: tuple[MissingInput, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Return the keys of the essential inputs missing, and by catalogue code the keys of the missing inputs the
+    benefit depends on (a caseload repeats the same few combinations thousands of times: computed once each)."""
+    essential = tuple(item.key for item in missing if item.code in ESSENTIAL)
+    by_code = tuple(
+        tuple(item.key for item in missing if item.code in info.depends_on) for info in catalogue().values()
+    )
+    return essential, by_code
+
+
+def _findings(
+    entries: Sequence[Entry], situations: Sequence[Situation], values: dict[str, np.ndarray]
+) -> list[HouseholdFinding]:
+    """Return the households with unclaimed rights, or that could not be assessed, in the order of ``entries``.
+
+    The rights found are listed at once with numpy, then read as Python numbers (reading numpy arrays element by
+    element costs more than the arithmetic); sums are made in catalogue order, as the totals are: the same floats.
+    """
     masks = found_masks(values)
     monthly = monthly_equivalents(values)
     codes = list(catalogue())
+    row_of = {code: row for row, code in enumerate(codes)}
     unclaimed = np.vstack([masks[code] for code in codes])
     for index, situation in enumerate(situations):
         for code in situation.received_benefits:
-            unclaimed[codes.index(code), index] = False
+            unclaimed[row_of[code], index] = False
     totals = np.zeros(len(situations))
     for row, code in enumerate(codes):
         totals += np.where(unclaimed[row], monthly[code], 0.0)
-    kinds = {code: catalogue()[code].kind for code in codes}
-    depends_on = {code: catalogue()[code].depends_on for code in codes}
-    found: np.ndarray = np.asarray(unclaimed.any(axis=0))
+    eligibility = [catalogue()[code].kind == "eligibility" for code in codes]
+    # The unclaimed rights, household after household, in catalogue order; ``bounds`` delimits each household's.
+    households, rows = np.nonzero(unclaimed.T)
+    bounds: list[int] = np.searchsorted(households, np.arange(len(situations) + 1)).tolist()
+    found_rows: list[int] = rows.tolist()
+    found_amounts: list[float] = np.vstack([values[code] for code in codes]).T[households, rows].tolist()
+    found_monthly: list[float] = np.vstack([monthly[code] for code in codes]).T[households, rows].tolist()
+    household_totals: list[float] = totals.tolist()
+    no_missing: tuple[MissingInput, ...] = ()
+    findings: list[HouseholdFinding] = []
     for index, situation in enumerate(situations):
-        missing = situation_missing(situation.assumptions) if situation.assumptions else ()
-        essential = [item for item in missing if item.code in ESSENTIAL]
-        if not essential and not found[index]:
+        missing = situation_missing(situation.assumptions) if situation.assumptions else no_missing
+        essential, depending = _certainty_plan(missing)
+        first, last = bounds[index], bounds[index + 1]
+        if not essential and first == last:
             continue
-        entry = kept[index]
+        entry = entries[index]
         assumptions = tuple(a.message for a in situation.assumptions)
         if essential:
             # Every benefit depends on the resources and the household: nothing found here can be trusted.
-            outcome.findings.append(
+            findings.append(
                 HouseholdFinding(
                     reference=entry.reference,
                     line=entry.line,
@@ -162,30 +195,29 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
                     rights={},
                     assumptions=assumptions,
                     certainty=TO_COMPLETE,
-                    missing=tuple(item.key for item in essential),
+                    missing=essential,
                 )
             )
             continue
-        rights = {
-            code: (None if kinds[code] == "eligibility" else round(float(values[code][index]), 2))
-            for row, code in enumerate(codes)
-            if unclaimed[row, index]
-        }
+        rights: dict[str, float | None] = {}
         to_verify: list[str] = []
         lacking: list[str] = []
         to_verify_total = 0.0
-        for code in rights:
-            keys = [item.key for item in missing if item.code in depends_on[code]]
+        for position in range(first, last):
+            row = found_rows[position]
+            code = codes[row]
+            rights[code] = None if eligibility[row] else round(found_amounts[position], 2)
+            keys = depending[row]
             if keys:
                 to_verify.append(code)
-                to_verify_total += float(monthly[code][index])
+                to_verify_total += found_monthly[position]
                 lacking.extend(key for key in keys if key not in lacking)
-        outcome.findings.append(
+        findings.append(
             HouseholdFinding(
                 reference=entry.reference,
                 line=entry.line,
                 person_id=entry.person_id,
-                monthly_total=round(float(totals[index]) - to_verify_total, 2),
+                monthly_total=round(household_totals[index] - to_verify_total, 2),
                 rights=rights,
                 assumptions=assumptions,
                 certainty=TO_VERIFY if to_verify else PROBABLE,
@@ -194,7 +226,7 @@ def _screen_chunk(entries: Sequence[Entry], *, period: str, engine: RightsEngine
                 missing=tuple(lacking),
             )
         )
-    return outcome
+    return findings
 
 
 def compute_isolating(

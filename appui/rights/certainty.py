@@ -69,6 +69,7 @@ CERTAINTY_LABELS = dict(Certainty.choices)
 CERTAINTY_CODES = {PROBABLE: "probable", TO_VERIFY: "a_verifier", TO_COMPLETE: "a_completer"}
 
 
+@lru_cache(maxsize=4096)
 def of(label: str) -> str:
     """Return "de" + ``label`` the French way: "du conjoint ou de la conjointe", "de l'enfant 1", "de Karim"."""
     if " ou " in label:

@@ -184,8 +184,17 @@ def _find_row_problems(rows: list[CsvRow], *, width: int, reference: int) -> Non
 
 def _date(value: str, column: str, errors: list[str]) -> datetime.date | None:
     value = value.strip()
-    match = _DATE_FR.match(value)
-    parts: tuple[str, ...] | None = (match.group(3), match.group(2), match.group(1)) if match else None
+    parts: tuple[str, ...] | None = None
+    # The two usual forms, read by position (what the patterns would find, without them); others by the patterns.
+    if len(value) == 10 and value[2] == "/" and value[5] == "/":
+        parts = (value[6:], value[3:5], value[:2])
+    elif len(value) == 10 and value[4] == "-" and value[7] == "-":
+        parts = (value[:4], value[5:7], value[8:])
+    if parts is not None and not (parts[0].isdecimal() and parts[1].isdecimal() and parts[2].isdecimal()):
+        parts = None
+    if parts is None:
+        match = _DATE_FR.match(value)
+        parts = (match.group(3), match.group(2), match.group(1)) if match else None
     if parts is None:
         match = _DATE_ISO.match(value)
         parts = match.groups() if match else None
@@ -271,14 +280,56 @@ _RESOURCE_NAMES = {
 }
 
 
-def _adult(cells: CsvRow, prefix: str, label: str, errors: list[str]) -> AdultAnswers:
+# How each child is named in the errors of a row and in the answers, by rank (from 1).
+_CHILD_COLUMNS = {index: f"enfants_dates_naissance (enfant {index})" for index in range(1, MAX_CHILDREN + 1)}
+_CHILD_LABELS = {index: f"l'enfant {index}" for index in range(1, MAX_CHILDREN + 1)}
+
+
+class _ColumnPlan:
+    """Where each column the parser reads sits in the rows of one file, worked out once per header.
+
+    A row is read by position: ``cells(values)`` returns its cells followed by at least one empty cell, and a
+    column absent from the file points at that last, empty cell (``CsvRow.get`` gives "" for it too).
+    """
+
+    __slots__ = ("index", "resources", "size")
+
+    def __init__(self, columns: dict[str, int]) -> None:
+        self.index = {name: columns.get(name, -1) for name in COLUMNS}
+        self.size = max(self.index.values()) + 2
+        # Only the resource columns of the file: an absent one is an empty cell, which says nothing.
+        self.resources = {
+            prefix: [(column, kind, self.index[column]) for column, kind in names if self.index[column] >= 0]
+            for prefix, names in _RESOURCE_NAMES.items()
+        }
+
+    def cells(self, values: list[str]) -> list[str]:
+        return values + [""] * max(1, self.size - len(values))
+
+
+# The plans of the headers met lately, by the identity of the header (shared by every row of a file).
+_plans: dict[int, tuple[dict[str, int], _ColumnPlan]] = {}
+
+
+def _plan(columns: dict[str, int]) -> _ColumnPlan:
+    known = _plans.get(id(columns))
+    if known is not None and known[0] is columns:
+        return known[1]
+    plan = _ColumnPlan(columns)
+    if len(_plans) > 32:
+        _plans.clear()
+    _plans[id(columns)] = (columns, plan)  # the header is kept with its plan: its identity cannot be reused
+    return plan
+
+
+def _adult(cells: list[str], plan: _ColumnPlan, prefix: str, label: str, errors: list[str]) -> AdultAnswers:
     names = _ADULT_NAMES[prefix]
-    get = cells.get
-    birth_date = _date(get(names["date_naissance"], ""), names["date_naissance"], errors)
+    at = plan.index
+    birth_date = _date(cells[at[names["date_naissance"]]], names["date_naissance"], errors)
     resources: dict[str, float] = {}
     filled = False
-    for column, kind in _RESOURCE_NAMES[prefix]:
-        amount = _amount(get(column, ""), column, errors)
+    for column, kind, index in plan.resources[prefix]:
+        amount = _amount(cells[index], column, errors)
         if amount is not None:
             filled = True
             if amount:
@@ -286,10 +337,10 @@ def _adult(cells: CsvRow, prefix: str, label: str, errors: list[str]) -> AdultAn
     return AdultAnswers(
         label=label,
         birth_date=birth_date,
-        activity=_activity(get(names["activite"], ""), names["activite"], errors),
+        activity=_activity(cells[at[names["activite"]]], names["activite"], errors),
         resources=resources if filled else None,
-        disability=_disability(get(names["taux_incapacite"], ""), names["taux_incapacite"], errors),
-        ass_condition=_yes_no(get(names["condition_ass"], ""), names["condition_ass"], errors),
+        disability=_disability(cells[at[names["taux_incapacite"]]], names["taux_incapacite"], errors),
+        ass_condition=_yes_no(cells[at[names["condition_ass"]]], names["condition_ass"], errors),
     )
 
 
@@ -301,40 +352,42 @@ def parse_row(row: CsvRow) -> HouseholdAnswers:
     """Return the answers of one row; raise RowError listing every reason when the row is wrong."""
     if row.problem is not None:
         raise RowError(row.problem + ".")
-    cells = row
+    plan = _plan(row.columns)
+    cells = plan.cells(row.values)
+    at = plan.index
     errors: list[str] = []
-    if not row.reference:
+    if not cells[at["reference"]].strip():
         errors.append("reference est vide")
-    if not cells.get("date_naissance", "").strip():
+    if not cells[at["date_naissance"]].strip():
         errors.append("date_naissance est vide")
-    adults = [_adult(cells, "", "la personne", errors)]
-    if cells.get("conjoint_date_naissance", "").strip():
-        adults.append(_adult(cells, "conjoint_", "le conjoint ou la conjointe", errors))
+    adults = [_adult(cells, plan, "", "la personne", errors)]
+    if cells[at["conjoint_date_naissance"]].strip():
+        adults.append(_adult(cells, plan, "conjoint_", "le conjoint ou la conjointe", errors))
     children = []
-    births = _split(cells.get("enfants_dates_naissance", ""))
-    levels = _split(cells.get("enfants_scolarite", ""))
+    births = _split(cells[at["enfants_dates_naissance"]])
+    levels = _split(cells[at["enfants_scolarite"]])
     if len(births) > MAX_CHILDREN:
         errors.append(f"plus de {MAX_CHILDREN} enfants")
     if levels and len(levels) != len(births):
         errors.append("enfants_scolarite doit avoir autant d'éléments que enfants_dates_naissance")
     for index, value in enumerate(births[:MAX_CHILDREN], start=1):
-        birth_date = _date(value, f"enfants_dates_naissance (enfant {index})", errors)
+        birth_date = _date(value, _CHILD_COLUMNS[index], errors)
         level = levels[index - 1].lower() if index <= len(levels) else ""
         if level and level not in SCHOOLING_LEVELS:
             errors.append(f"enfants_scolarite « {level} » est inconnue")
             level = ""
         if birth_date is not None:
-            children.append(ChildAnswers(label=f"l'enfant {index}", birth_date=birth_date, schooling=level or None))
-    housing = cells.get("logement", "").strip().lower() or None
+            children.append(ChildAnswers(label=_CHILD_LABELS[index], birth_date=birth_date, schooling=level or None))
+    housing = cells[at["logement"]].strip().lower() or None
     if housing is not None and housing not in HOUSING_TO_OPENFISCA:
         errors.append(f"logement « {housing} » est inconnu")
         housing = None
-    commune = cells.get("code_commune", "").strip().upper() or None
+    commune = cells[at["code_commune"]].strip().upper() or None
     if commune is not None and get_commune(commune) is None:
         errors.append(f"code_commune « {commune} » n'est pas un code commune INSEE connu")
         commune = None
     received: dict[str, float] | None = None
-    benefits = cells.get("prestations_percues", "").strip().lower()
+    benefits = cells[at["prestations_percues"]].strip().lower()
     if benefits == "aucune":
         received = {}
     elif benefits:
@@ -347,8 +400,8 @@ def parse_row(row: CsvRow) -> HouseholdAnswers:
                 errors.append(f"prestations_percues : « {code} » n'est pas un code de prestation")
             elif amount is not None:
                 received[code] = amount
-    rent = _amount(cells.get("loyer", ""), "loyer", errors)
-    rfr = _amount(cells.get("rfr", ""), "rfr", errors)
+    rent = _amount(cells[at["loyer"]], "loyer", errors)
+    rfr = _amount(cells[at["rfr"]], "rfr", errors)
     if errors:
         raise RowError(" ; ".join(errors) + ".")
     return HouseholdAnswers(

@@ -2,10 +2,10 @@
 
 A job goes en attente → en cours → terminé (or échoué, with its reason; a failed job can be relaunched):
 
-1. ``caseload_job_start`` (a task, or the command line) admits a pending job when its structure runs fewer than
-   ``APPUI_CASELOAD_MAX_RUNNING`` jobs, reads its source once (the file, or the structure's persons), cuts it
-   into chunks of ``APPUI_CASELOAD_CHUNK_SIZE`` households stored encrypted, erases the file and queues one task
-   per chunk.
+1. A file is cut into chunks of ``APPUI_CASELOAD_CHUNK_SIZE`` households, stored encrypted, when it is sent
+   (``caseload_chunks_create``, in the transaction that records the job). ``caseload_job_start`` (a task, or the
+   command line) admits a pending job when its structure runs fewer than ``APPUI_CASELOAD_MAX_RUNNING`` jobs,
+   reads the structure's persons into chunks the same way, and queues one task per chunk.
 2. ``caseload_chunk_run``, on any worker, claims a chunk, screens it with the worker's warm engine
    (``caseload.screen_chunk``), encrypts the results there, and stores them in bulk (``COPY`` on PostgreSQL) in
    the same transaction that marks the chunk done and advances the job's progress. A chunk whose worker was lost
@@ -17,6 +17,7 @@ Everything here is written to be run again safely: a task may be run twice (a wo
 only slow), and only the attempt that claimed a chunk last may mark it done.
 """
 
+import json
 import logging
 import math
 import time
@@ -32,12 +33,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
-from appui.core.fields import ROW_UID, sealed_for
+from appui.core.fields import ROW_UID, EncryptedMixin, sealed_for
 
 from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, screen_chunk
 from .certainty import TO_COMPLETE, TO_VERIFY
 from .csv_format import CsvFormatError, CsvRow, read_rows
 from .engine import get_engine
+from .engine.inprocess import gc_paused
 from .enums import CaseloadSource, CaseloadStatus, ChunkStatus
 from .models import CaseloadChunk, CaseloadResult, CaseloadScreening
 from .screening import current_period
@@ -127,6 +129,19 @@ def _read_source(job: CaseloadScreening) -> Sequence[Entry]:
     return _structure_entries(membership)
 
 
+def caseload_chunks_create(*, job: CaseloadScreening, entries: Sequence[Entry]) -> None:
+    """Store a job's households as chunks of ``APPUI_CASELOAD_CHUNK_SIZE``, encrypted (in the caller's
+    transaction: a job has all its chunks or none)."""
+    for index, first, part in _chunks(entries, chunk_size()):
+        # One INSERT per chunk: megabytes of encrypted text per row are sent as they are (a bulk INSERT would
+        # quote them into one array literal, several times slower).
+        chunk = CaseloadChunk(job=job, index=index, first=first, size=len(part))
+        # Tens of thousands of small lists: the cyclic collector would walk the whole file again and again.
+        with gc_paused():
+            chunk.entries = _encode_entries(part)
+        chunk.save(force_insert=True)
+
+
 def caseload_job_start(*, job_id: int, queue: bool = True) -> bool:
     """Start a pending job if its structure has room; return whether it started.
 
@@ -146,21 +161,19 @@ def caseload_job_start(*, job_id: int, queue: bool = True) -> bool:
             return False
         now = timezone.now()
         if not job.chunks.exists():
+            # The structure's persons are read now; a file is cut when it is sent (``caseload_chunks_create``),
+            # except the file of a job recorded before that was so.
             try:
                 entries = _read_source(job)
             except SourceUnavailableError as exc:
                 _fail(job, str(exc), now=now)
                 return False
+            job.total = len(entries)
+            caseload_chunks_create(job=job, entries=entries)
+        if not job.engine:
             engine = get_engine()
             job.period = job.period or current_period()
             job.engine, job.engine_versions = engine.name, engine.versions()
-            job.total = len(entries)
-            for index, first, part in _chunks(entries, chunk_size()):
-                # One INSERT per chunk: megabytes of encrypted text per row are sent as they are (a bulk INSERT
-                # would quote them into one array literal, several times slower).
-                chunk = CaseloadChunk(job=job, index=index, first=first, size=len(part))
-                chunk.entries = _encode_entries(part)
-                chunk.save(force_insert=True)
         job.status = CaseloadStatus.RUNNING
         job.started_at = now
         job.finished_at = None
@@ -243,7 +256,7 @@ def _result_rows(
     A finding's position in the caseload comes from its entry (its file line, or its person, unique in a chunk).
     """
     index_of = {(entry.line, entry.person_id): index for index, entry in enumerate(entries)}
-    # The connection itself, not Django's per-thread proxy: it is read twice per row, for thousands of rows.
+    # The connection itself, not Django's per-thread proxy: it is read for every row.
     database = connections[DEFAULT_DB_ALIAS]
     fields = {field.attname: field for field in CaseloadResult._meta.concrete_fields}
     row_uid_field = fields[ROW_UID]
@@ -257,11 +270,11 @@ def _result_rows(
             for name in names:
                 field = fields[name]
                 # Encrypted fields are sealed for their row (same key and associated data as the ORM), JSON
-                # fields are prepared by the field itself; integers, text and decimals go as they are.
-                if getattr(field, "encrypted", False):
-                    converters.append(_sealer(field))
+                # fields are written as the JSON text Django would send; integers, text and decimals go as they are.
+                if isinstance(field, EncryptedMixin):
+                    converters.append(field.row_sealer())
                 elif field.get_internal_type() == "JSONField":
-                    converters.append(_preparer(field, database))
+                    converters.append(_json_text(field))
                 else:
                     converters.append(None)
         row_uid = uuid.uuid4()
@@ -277,16 +290,19 @@ def _result_rows(
     return columns, rows
 
 
-def _sealer(field: Any) -> Callable[[Any, uuid.UUID], Any]:
-    def seal(value: Any, row_uid: uuid.UUID) -> Any:
-        return field.seal(value, row_uid)
+def _json_text(field: Any) -> Callable[[Any, uuid.UUID], Any]:
+    """Return the JSON text of a list of codes, as ``JSONField`` writes it (the database reads it as JSON): a
+    chunk repeats the same few lists thousands of times, each is written once."""
+    known: dict[tuple[Any, ...], str] = {}
 
-    return seal
-
-
-def _preparer(field: Any, database: Any) -> Callable[[Any, uuid.UUID], Any]:
     def prepare(value: Any, row_uid: uuid.UUID) -> Any:
-        return field.get_db_prep_save(value, database)
+        if not isinstance(value, list):
+            return json.dumps(value, cls=field.encoder)
+        key = tuple(value)
+        text = known.get(key)
+        if text is None:
+            text = known[key] = json.dumps(value, cls=field.encoder)
+        return text
 
     return prepare
 

@@ -199,7 +199,8 @@ class CaseloadScreening(models.Model):
     source = models.CharField("source", max_length=20, choices=CaseloadSource.choices)
     filename = models.CharField("fichier", max_length=200, blank=True)
     row_uid = RowUidField()
-    # The uploaded file, encrypted, kept only until the job has read it (data minimisation).
+    # The uploaded file of a job recorded before files were cut into chunks when sent, kept only until the job
+    # has read it (data minimisation). A file is now stored only as its chunks' households.
     source_csv = EncryptedTextField("contenu du fichier", blank=True)
     status = models.CharField("état", max_length=20, choices=CaseloadStatus.choices, default=CaseloadStatus.PENDING)
     total = models.PositiveIntegerField("foyers à examiner", default=0)

@@ -22,7 +22,7 @@ from appui.people.services import person_touch
 from . import exports, jobs
 from .access import can_screen, record_caseload_results_read
 from .caseload import CaseloadEntry
-from .csv_format import CsvFormatError, read_rows
+from .csv_format import CsvFormatError, CsvRow, read_rows
 from .engine import EngineError
 from .enums import CaseloadSource, CaseloadStatus, RightStatus
 from .models import OPEN_STATUSES, CaseloadScreening, RightFollowUp, Screening
@@ -230,8 +230,9 @@ def caseload_screening_create(
 ) -> CaseloadScreening:
     """Record a caseload screening to run in the background, journal it, and start it once committed.
 
-    A CSV file is checked here (header, size) so that the member hears of a wrong file at once; its rows are
-    checked one by one during the run. ``period`` ("YYYY-MM") is the month whose legislation is applied, as for
+    A CSV file is checked here (header, size) so that the member hears of a wrong file at once, and cut into its
+    chunks, encrypted, in this transaction (the file itself is not kept); its rows are checked one by one during
+    the run. ``period`` ("YYYY-MM") is the month whose legislation is applied, as for
     one household; by default the current month when the job starts. ``start=False`` leaves the job pending for
     the caller to run (the CLI).
     """
@@ -240,6 +241,7 @@ def caseload_screening_create(
         raise ValidationError({"source": "Choisissez les personnes de la structure ou un fichier."})
     if period and not is_period(period):
         raise ValidationError({"period": PERIOD_ERROR})
+    rows: list[CsvRow] = []
     if source == CaseloadSource.CSV:
         try:
             rows = read_rows(csv_text)
@@ -252,15 +254,18 @@ def caseload_screening_create(
                 {"file": f"Le fichier dépasse {MAX_CSV_ROWS:,} foyers : découpez-le.".replace(",", " ")}
             )
     else:
-        csv_text, filename = "", ""
+        filename = ""
     job = CaseloadScreening.objects.create(
         structure=membership.structure,
         created_by=membership.user,
         source=source,
         filename=filename[:200],
-        source_csv=csv_text,
         period=period or "",
+        total=len(rows),
     )
+    if rows:
+        # The file is read once, here, and kept only as its chunks, encrypted: the file itself is not stored.
+        jobs.caseload_chunks_create(job=job, entries=rows)
     audit_record(
         actor=membership.user,
         structure=membership.structure,

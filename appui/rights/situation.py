@@ -10,6 +10,7 @@ The engine builds the OpenFisca situation from a ``Situation`` (``engine/inputs.
 
 import datetime
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import catalogue
@@ -203,6 +204,18 @@ def _next_month(day: datetime.date) -> datetime.date:
     return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+@lru_cache(maxsize=64)
+def _period_days(period: str) -> tuple[datetime.date, datetime.date]:
+    """Return the first day of a "YYYY-MM" period and the first day of the next month."""
+    day = period_start(period)
+    return day, _next_month(day)
+
+
+# Assumptions are immutable and a caseload repeats the same few thousands of times ("Activité de la personne non
+# renseignée…"): each one is made once.
+_assumption = lru_cache(maxsize=8192)(Assumption)
+
+
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
@@ -279,15 +292,16 @@ def resolve(answers: HouseholdAnswers, *, period: str) -> Situation:
     """
     if not 1 <= len(answers.adults) <= 2:
         raise ValueError("Un foyer compte une ou deux personnes adultes.")
-    day = period_start(period)
+    day, after = _period_days(period)
     births = [a.birth_date for a in answers.adults if a.birth_date is not None]
     births += [c.birth_date for c in answers.children]
-    if any(born.year < 1900 or born >= _next_month(day) for born in births):
-        raise ValueError("Une date de naissance doit être comprise entre 1900 et le mois simulé.")
+    for born in births:
+        if born.year < 1900 or born >= after:
+            raise ValueError("Une date de naissance doit être comprise entre 1900 et le mois simulé.")
     assumptions: list[Assumption] = []
 
     def assume(code: str, message: str, subject: str = "") -> None:
-        assumptions.append(Assumption(code=code, message=message, subject=subject))
+        assumptions.append(_assumption(code, message, subject))
 
     received_codes = answers.benefits_received
     if received_codes is None:

@@ -79,6 +79,25 @@ def _chunk_task(chunk):
     )
 
 
+def test_a_file_is_cut_into_its_encrypted_chunks_when_sent_and_the_file_itself_is_not_kept(member, engine, reference):
+    job = services.caseload_screening_create(
+        membership=member, source=CaseloadSource.CSV, csv_text=csv_text(ROWS), start=False
+    )
+    job.refresh_from_db()
+    assert job.status == CaseloadStatus.PENDING and job.total == 13 and job.source_csv == ""
+    assert [(c.index, c.first, c.size, c.status) for c in job.chunks.order_by("index")] == [
+        (0, 0, 4, ChunkStatus.PENDING),
+        (1, 4, 4, ChunkStatus.PENDING),
+        (2, 8, 4, ChunkStatus.PENDING),
+        (3, 12, 1, ChunkStatus.PENDING),
+    ]
+    assert not job.engine and not job.started_at  # the period and the engine are those of the start
+    jobs.caseload_job_run_here(job_id=job.pk, worker_id="ici")
+    job.refresh_from_db()
+    assert job.status == CaseloadStatus.DONE and job.engine and len(job.period) == 7
+    assert _stored(job) == reference
+
+
 def test_a_job_is_cut_into_chunk_tasks_that_advance_its_progress_and_store_every_household_once(
     member, engine, reference
 ):

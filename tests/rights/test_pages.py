@@ -290,7 +290,7 @@ def test_answers_results_and_uploaded_files_are_encrypted_at_rest(worker, client
     with connection.cursor() as cursor:
         cursor.execute("SELECT answers, situation, results FROM rights_screening")
         stored = cursor.fetchone()
-        cursor.execute("SELECT source_csv FROM rights_caseloadscreening")
+        cursor.execute("SELECT entries FROM rights_caseloadchunk")
         stored += cursor.fetchone()
     assert all(value.startswith("enc2:") for value in stored)
     assert "1985" not in "".join(stored) and "locataire" not in "".join(stored)

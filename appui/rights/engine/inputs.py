@@ -67,47 +67,51 @@ class PersonColumns:
 
 def person_columns(situations: Sequence[Situation]) -> PersonColumns:
     """Return the persons of ``situations`` as columns, in order (household after household, adults first)."""
+    persons = [person for situation in situations for person in situation.persons]
     household: list[int] = []
-    roles: list[str] = []
-    activity: list[str] = []
-    schooling: list[str] = []
-    disability: list[float] = []
-    ass: list[bool] = []
     couple: list[bool] = []
-    resources: dict[str, list[float]] = {kind: [] for kind in ResourceKind.values}
-    received_rows: list[tuple[int, dict[str, float]]] = []
     for index, situation in enumerate(situations):
-        two_adults = len(situation.adults) == 2
-        for person in situation.persons:
-            if person.received:
-                received_rows.append((len(household), person.received))
-            household.append(index)
-            roles.append(person.role)
-            activity.append(person.activity)
-            schooling.append(person.schooling)
-            disability.append(person.disability_rate)
-            ass.append(person.ass_condition)
-            couple.append(two_adults)
-            for kind, values in resources.items():
-                values.append(person.resources.get(kind, 0.0))
-    count = len(household)
+        size = len(situation.persons)
+        household.extend([index] * size)
+        couple.extend([sum(person.role != "enfant" for person in situation.persons) == 2] * size)
+    count = len(persons)
+    # Few persons have resources or benefits received (never the children): zeros, then their amounts.
+    resources = {kind: np.zeros(count) for kind in ResourceKind.values}
     received = {variable: np.zeros(count) for variable in PAST_BENEFITS_INDIVIDUAL}
-    for position, amounts in received_rows:
-        for variable, amount in amounts.items():
+    for position, person in enumerate(persons):
+        for kind, amount in person.resources.items():
+            if kind in resources:
+                resources[kind][position] = amount
+        for variable, amount in person.received.items():
             received[variable][position] = amount
-    role_array = np.array(roles)
+    role_array = _text_array([person.role for person in persons])
     return PersonColumns(
         household=np.array(household, dtype=np.int64),
         is_demandeur=role_array == "demandeur",
         is_adult=role_array != "enfant",
         in_couple=np.array(couple, dtype=bool),
-        activity=np.array(activity),
-        schooling=np.array(schooling),
-        disability_rate=np.array(disability, dtype=float),
-        ass_condition=np.array(ass, dtype=bool),
-        resources={kind: np.array(values, dtype=float) for kind, values in resources.items()},
+        activity=_text_array([person.activity for person in persons]),
+        schooling=_text_array([person.schooling for person in persons]),
+        disability_rate=np.array([person.disability_rate for person in persons], dtype=float),
+        ass_condition=np.array([person.ass_condition for person in persons], dtype=bool),
+        resources=resources,
         received=received,
     )
+
+
+def _text_array(values: list[str]) -> np.ndarray:
+    """Return ``np.array(values)`` for a few distinct words repeated many times, without converting each one."""
+    words: dict[str, int] = {}
+    codes = [words.setdefault(value, len(words)) for value in values]
+    return np.array(list(words))[np.array(codes, dtype=np.intp)]
+
+
+def _day_array(days: list[datetime.date]) -> np.ndarray:
+    """Return ``np.array(days, dtype="datetime64[D]")``, through day numbers (numpy converts dates one by one)."""
+    return (np.array([day.toordinal() for day in days], dtype=np.int64) - _EPOCH_ORDINAL).astype("datetime64[D]")
+
+
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 
 PersonValue = Callable[[PersonColumns], np.ndarray]
@@ -308,7 +312,7 @@ def _household_simulation(tax_benefit_system: Any, situations: Sequence[Situatio
     simulation.set_input(
         "date_naissance",
         "ETERNITY",
-        np.array([p.birth_date for s in situations for p in s.persons], dtype="datetime64[D]"),
+        _day_array([p.birth_date for s in situations for p in s.persons]),
     )
     for variable, kind, value in PERSON_MONTHLY:
         if kind == STATE:
@@ -337,11 +341,16 @@ def build_simulation(tax_benefit_system: Any, situations: Sequence[Situation]) -
             _put(simulation, variable, months, value(columns))
     for variable in PAST_BENEFITS_INDIVIDUAL:
         _put(simulation, variable, past, columns.received[variable])
-    for variable in PAST_BENEFITS_FAMILY:
-        _put(simulation, variable, past, np.array([s.received.get(variable, 0.0) for s in situations], dtype=float))
+    family = {variable: np.zeros(len(situations)) for variable in PAST_BENEFITS_FAMILY}
+    for index, situation in enumerate(situations):
+        for variable, amount in situation.received.items():
+            if variable in family:
+                family[variable][index] = amount
+    for variable, amounts in family.items():
+        _put(simulation, variable, past, amounts)
     for variable, kind, household_value in HOUSEHOLD_MONTHLY:
         column = [household_value(s) for s in situations]
-        _put(simulation, variable, months, np.array(column, dtype=float if kind == AMOUNT else None))
+        _put(simulation, variable, months, np.array(column, dtype=float) if kind == AMOUNT else _text_array(column))
     return simulation
 
 
