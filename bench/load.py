@@ -133,15 +133,15 @@ def setup_django(env: dict[str, str], *, reuse: bool = False) -> None:
     import django
 
     django.setup()
-    if reuse:  # the database filled by an earlier run with the same --keep folder (its keys are there)
-        return
+    from django.core.management import call_command
     from django.db import connection
 
     if connection.vendor != "postgresql":
         sys.exit("Cette mesure se fait sur PostgreSQL : donnez --database-url postgres://…")
-    if connection.introspection.table_names():
+    # A reused database (filled by an earlier run with the same --keep folder, whose keys are there) is migrated
+    # to the code measured now.
+    if not reuse and connection.introspection.table_names():
         sys.exit("La base contient déjà des tables : donnez une base neuve et vide (elle est remplie ici).")
-    from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
 
