@@ -102,17 +102,21 @@ def reset_keyring() -> None:
 
 def associated_data(*, table: str, column: str, row: str) -> bytes:
     """Return the associated data binding a value to its table, column and row (the row's ``row_uid``)."""
-    if not (table and column and row):
+    if not row:
         raise ValueError("A value is bound to a table, a column and a row: none may be empty.")
-    return "\x1f".join((FORMAT, table, column, str(row))).encode()
+    return column_associated_data(table=table, column=column) + str(row).encode()
+
+
+def column_associated_data(*, table: str, column: str) -> bytes:
+    """Return the part of ``associated_data`` before the row: the same for every row of a column."""
+    if not (table and column):
+        raise ValueError("A value is bound to a table, a column and a row: none may be empty.")
+    return "\x1f".join((FORMAT, table, column, "")).encode()
 
 
 def seal(plaintext: str, *, aad: bytes) -> str:
     """Encrypt ``plaintext`` with the current key; ``aad`` binds it to its place (see ``associated_data``)."""
-    ring = keyring()
-    nonce = secrets.token_bytes(12)
-    sealed = ring.aead(ring.current).encrypt(nonce, plaintext.encode(), aad)
-    return f"{PREFIX}{ring.current}:{base64.b64encode(nonce + sealed).decode()}"
+    return text_sealer()(plaintext, aad)
 
 
 def text_sealer() -> Callable[[str, bytes], str]:

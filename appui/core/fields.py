@@ -156,7 +156,7 @@ class EncryptedMixin:
             return self.seal
         seal_text = crypto.text_sealer()
         # ``row_aad`` for this table and column, but the row: the same bytes, joined once.
-        prefix = crypto.associated_data(table=self.model._meta.db_table, column=self.column, row="-")[:-1]
+        prefix = crypto.column_associated_data(table=self.model._meta.db_table, column=self.column)
         seal = self.seal
         is_empty = self.is_empty
         encode = self.encode

@@ -1,13 +1,11 @@
 """The only writers of places: imports into the directory, and a structure's own places and services."""
 
 import datetime
-import gc
 import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +16,7 @@ from django.utils import timezone
 from appui.accounts.models import Membership, Structure
 from appui.audit.enums import AuditAction, AuditPurpose
 from appui.audit.services import audit_record
+from appui.core.collector import gc_paused
 from appui.core.communes import get_commune
 
 from .access import can_manage_places
@@ -170,7 +169,8 @@ def places_import(
             )
     if import_format not in ImportFormat.values:
         raise ValidationError({"import_format": "Format inconnu."})
-    with _collector_paused():
+    # The file's records (a few million objects at 100 000 rows) live through the whole import.
+    with gc_paused():
         return _import_file(
             data=data,
             filename=filename,
@@ -181,22 +181,6 @@ def places_import(
             progress=progress,
             on_total=on_total,
         )
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during an import.
-
-    The file's records (a few million objects at 100 000 rows) live through the whole import: each collection
-    of the oldest generation walked them again, a quarter of the import's own time (measured). The import's
-    cycles are collected afterwards, as usual."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import_file(

@@ -21,11 +21,12 @@ import numpy as np
 from django.conf import settings
 from django.db import connections
 
+from appui.core.collector import gc_paused
+
 from .catalogue import catalogue
 from .certainty import ESSENTIAL, PROBABLE, TO_COMPLETE, TO_VERIFY, MissingInput, situation_missing
 from .csv_format import CsvRow, RowError, parse_row
 from .engine import EngineError, RightsEngine, get_engine
-from .engine.inprocess import gc_paused
 from .results import found_masks, monthly_equivalents
 from .situation import HouseholdAnswers, Situation, resolve
 

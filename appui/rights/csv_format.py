@@ -7,11 +7,11 @@ listed with the results, never a silent default.
 
 import csv
 import datetime
-import gc
 import io
 import re
 from pathlib import Path
 
+from appui.core.collector import gc_paused
 from appui.core.communes import get_commune
 
 from .catalogue import catalogue
@@ -145,13 +145,8 @@ def read_rows(text: str) -> list[CsvRow]:
     for index, name in enumerate(header):
         columns.setdefault(name, index)
     # Hundreds of thousands of small lists: the cyclic collector would walk them again and again for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         rows = [CsvRow(reader.line_num, values, columns) for values in reader if "".join(values).strip()]
-    finally:
-        if collecting:
-            gc.enable()
     _find_row_problems(rows, width=len(header), reference=columns["reference"])
     return rows
 

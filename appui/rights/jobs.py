@@ -33,13 +33,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from appui.accounts.models import Membership, Structure
+from appui.core.collector import gc_paused
 from appui.core.fields import ROW_UID, EncryptedMixin, sealed_for
 
 from .caseload import CaseloadEntry, ChunkOutcome, Entry, HouseholdFinding, screen_chunk
 from .certainty import TO_COMPLETE, TO_VERIFY
 from .csv_format import CsvFormatError, CsvRow, read_rows
 from .engine import get_engine
-from .engine.inprocess import gc_paused
 from .enums import CaseloadSource, CaseloadStatus, ChunkStatus
 from .models import CaseloadChunk, CaseloadResult, CaseloadScreening
 from .screening import current_period

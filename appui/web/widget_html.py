@@ -96,21 +96,26 @@ def _label(widget: Mapping[str, Any], *, hint_always: bool) -> str:
     return f'\n    <label class="fr-label"\n           {for_attr}>\n      {text}\n    </label>\n  '
 
 
-def checkbox_option(widget: Mapping[str, Any]) -> str:
-    """django-dsfr's ``django/forms/widgets/checkbox_option.html``."""
-    dsfr = widget["attrs"].get("dsfr") == "dsfr"
-    html = '\n  <div class="fr-checkbox-group">\n  ' if dsfr else ""
+def _option(widget: Mapping[str, Any], *, group: str, hint_always: bool) -> str:
+    """An option in django-dsfr's spacing: in a ``group`` div when one is given, its input, then its label."""
+    html = f'\n  <div class="{group}">\n  ' if group else ""
     html += f"\n  {input_tag(widget)}\n\n  "
     if widget.get("wrap_label"):
-        html += _label(widget, hint_always=False)
+        html += _label(widget, hint_always=hint_always)
     html += "\n  "
-    if dsfr:
+    if group:
         html += "\n  </div>\n"
     return html.strip()
 
 
+def checkbox_option(widget: Mapping[str, Any]) -> str:
+    """django-dsfr's ``django/forms/widgets/checkbox_option.html``."""
+    group = "fr-checkbox-group" if widget["attrs"].get("dsfr") == "dsfr" else ""
+    return _option(widget, group=group, hint_always=False)
+
+
 def radio_option(widget: Mapping[str, Any]) -> str:
-    """django-dsfr's ``django/forms/widgets/radio_option.html``."""
+    """django-dsfr's ``django/forms/widgets/radio_option.html`` (always in its group, at other indentation)."""
     html = f'<div class="fr-radio-group">\n  {input_tag(widget)}\n\n  '
     if widget.get("wrap_label"):
         html += _label(widget, hint_always=False)
@@ -119,15 +124,8 @@ def radio_option(widget: Mapping[str, Any]) -> str:
 
 def input_option(widget: Mapping[str, Any]) -> str:
     """django-dsfr's ``django/forms/widgets/input_option.html``."""
-    radio = widget.get("type") == "radio"
-    html = '\n  <div class="fr-radio-group">\n  ' if radio else ""
-    html += f"\n  {input_tag(widget)}\n\n  "
-    if widget.get("wrap_label"):
-        html += _label(widget, hint_always=True)
-    html += "\n  "
-    if radio:
-        html += "\n  </div>\n"
-    return html.strip()
+    group = "fr-radio-group" if widget.get("type") == "radio" else ""
+    return _option(widget, group=group, hint_always=True)
 
 
 def _plain_input(widget: Mapping[str, Any]) -> str:

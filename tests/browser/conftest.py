@@ -167,8 +167,11 @@ def appui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 # --- The browser ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator["Browser"]:
+    """Chromium, for the tests of one module. Playwright's synchronous API keeps an asyncio loop in the main
+    thread while it runs, which Django's database code takes for an async context: stopped at the end of each
+    browser module, it is never alive while the other tests run (tests are shuffled within a module, not across)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,15 +1,15 @@
 """OpenFisca-France in this process: the tax-benefit system is built once per process, under a lock."""
 
 import datetime
-import gc
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any
 
 import numpy as np
 from django.utils import timezone
+
+from appui.core.collector import gc_paused
 
 from ..situation import PersonInput, Situation
 from . import RightsEngine, benefit_variables
@@ -90,23 +90,6 @@ def _warm_up_situations(period: str) -> list[Situation]:
             )
         )
     return situations
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a computation.
-
-    A simulation allocates hundreds of thousands of objects; each collection of the oldest generation then walks
-    the whole tax-benefit system too (millions of objects): measured, it took a third of a caseload chunk.
-    The simulation's cycles are collected later, as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def tax_benefit_system() -> Any:
